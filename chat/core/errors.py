@@ -127,3 +127,15 @@ class SamePole(DeskError):
     """A transfer must go to another pole."""
 
     code = "same_pole"
+
+
+class InvalidBlockDuration(DeskError):
+    """A block lasts a positive number of hours."""
+
+    code = "invalid_block_duration"
+
+
+class ConversationIdInUse(DeskError):
+    """The caller's new conversation id is already taken."""
+
+    code = "conversation_id_in_use"

@@ -76,7 +76,7 @@ class OfferWithdrawn(Event):
     """An offer disappeared without the counsellor's doing (visitor left, lost, or paused).
 
     reason: 'visitor_left', 'visitor_disconnected', 'visitor_lost', 'counsellor_paused',
-    'counsellor_draining', 'counsellor_lost', 'capacity_lowered'.
+    'counsellor_draining', 'counsellor_lost', 'capacity_lowered', 'poles_changed'.
     """
 
     kind: ClassVar[str] = "offer_withdrawn"

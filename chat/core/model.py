@@ -40,6 +40,9 @@ class Ticket:
     arrived_at: float
     status: TicketStatus
     lease_expires_at: float
+    # When the ticket entered its current queue (join, requeue or transfer): waits are measured
+    # from here, while ``arrived_at`` decides the order.
+    queued_at: float = 0.0
     disconnected_at: float | None = None  # set while the grace period runs
     offered_to: str | None = None
     offer_expires_at: float | None = None
