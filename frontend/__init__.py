@@ -1,0 +1,1 @@
+"""Pages and static assets for visitors, counsellors and managers."""

@@ -1,0 +1,24 @@
+"""Settings for the test suite: the real settings, with a throwaway data directory.
+
+The machine's own Redis is never used by accident: tests that need Redis start their own
+server (tests/redis_server.py) and pass its URL explicitly.
+"""
+
+import os
+import tempfile
+
+os.environ.pop("REDIS_URL", None)
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 50)
+os.environ.setdefault("VIRTUALCITE_DATA_DIR", tempfile.mkdtemp(prefix="virtualcite-test-"))
+
+from virtualcite.settings import *  # noqa: E402,F403
+from virtualcite.settings import STORAGES  # noqa: E402
+
+# No collectstatic in tests: serve assets from the apps' folders, as in DEBUG.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+STATIC_ROOT = None
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests

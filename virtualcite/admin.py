@@ -1,0 +1,63 @@
+"""The admin for the Cité's directory: managers edit poles, hours, partners and staff here."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from virtualcite.models import ClosedDate, OpeningHours, PartnerInstitution, Pole, StaffProfile
+
+
+class OpeningHoursInline(admin.TabularInline):
+    model = OpeningHours
+    extra = 1
+
+
+class ClosedDateInline(admin.TabularInline):
+    model = ClosedDate
+    extra = 0
+
+
+@admin.register(Pole)
+class PoleAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "active", "queue_capacity", "colour")
+    list_editable = ("order", "active", "queue_capacity")
+    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name", "name_en", "slug")
+    inlines = (OpeningHoursInline, ClosedDateInline)
+
+
+@admin.register(PartnerInstitution)
+class PartnerInstitutionAdmin(admin.ModelAdmin):
+    list_display = ("short_name", "name", "kind", "website")
+    list_filter = ("kind",)
+    search_fields = ("name", "short_name")
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    filter_horizontal = ("poles",)
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin with the desk profile (institution, poles, capacity) inline."""
+
+    inlines = (StaffProfileInline,)
+    list_display = ("username", "first_name", "is_staff", "institution")
+    list_filter = (*UserAdmin.list_filter, "staff_profile__institution")
+
+    @admin.display(description="institution")
+    def institution(self, user: object) -> str:
+        profile = getattr(user, "staff_profile", None)
+        return str(profile.institution) if profile and profile.institution else "—"
+
+
+admin.site.site_header = "Cité des métiers virtuelle"
+admin.site.site_title = "Cité des métiers virtuelle"

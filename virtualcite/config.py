@@ -1,0 +1,131 @@
+"""Read the service's configuration from the environment, in one place.
+
+Every variable is documented in the README. A broken or unsafe configuration raises
+`ConfigError` with one line naming the variable and the fix: the settings module turns it
+into a clean exit instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
+DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+# Django's own check (security.W009) asks for at least 50 characters.
+MIN_SECRET_KEY_LENGTH = 50
+
+
+class ConfigError(Exception):
+    """The environment describes a configuration the service must not start with."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration; settings.py maps it onto Django settings."""
+
+    debug: bool
+    secret_key: str
+    allowed_hosts: tuple[str, ...]
+    data_dir: Path
+    database_url: str
+    redis_url: str | None
+    language_code: str
+    time_zone: str
+
+
+def load_config(environ: Mapping[str, str]) -> Config:
+    """Build the configuration from `environ`, or raise ConfigError naming what to fix."""
+    debug = _read_bool(environ, "DEBUG", default=False)
+    data_dir = Path(environ.get("VIRTUALCITE_DATA_DIR", ".data")).resolve()
+    return Config(
+        debug=debug,
+        secret_key=_read_secret_key(environ, debug=debug, data_dir=data_dir),
+        allowed_hosts=_read_allowed_hosts(environ),
+        data_dir=data_dir,
+        database_url=environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'virtualcite.sqlite3'}",
+        redis_url=_read_redis_url(environ),
+        language_code=environ.get("LANGUAGE_CODE", "fr"),
+        time_zone=environ.get("TIME_ZONE", "Europe/Paris"),
+    )
+
+
+def _read_bool(environ: Mapping[str, str], name: str, *, default: bool) -> bool:
+    raw = environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean: use 1/true/yes/on or 0/false/no/off.")
+
+
+def _read_secret_key(environ: Mapping[str, str], *, debug: bool, data_dir: Path) -> str:
+    key = environ.get("SECRET_KEY", "").strip()
+    if key:
+        if not debug and len(key) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY is too short ({len(key)} characters): set at least "
+                f"{MIN_SECRET_KEY_LENGTH} random characters, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`."
+            )
+        return key
+    if not debug:
+        raise ConfigError(
+            "SECRET_KEY is required when DEBUG is off: set SECRET_KEY to 50+ random characters, "
+            "or set DEBUG=1 to run the embedded default with a generated local key."
+        )
+    return _local_secret_key(data_dir)
+
+
+def _local_secret_key(data_dir: Path) -> str:
+    """The embedded default's key: generated once, kept in the data directory, never committed."""
+    path = data_dir / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text().strip()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(MIN_SECRET_KEY_LENGTH)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+    except OSError as error:
+        raise ConfigError(
+            f"VIRTUALCITE_DATA_DIR={data_dir} is not writable ({error.strerror}): "
+            "point it at a writable directory."
+        ) from None
+
+
+def _read_allowed_hosts(environ: Mapping[str, str]) -> tuple[str, ...]:
+    raw = environ.get("ALLOWED_HOSTS")
+    if raw is None:
+        return DEFAULT_ALLOWED_HOSTS
+    hosts = tuple(host.strip() for host in raw.split(",") if host.strip())
+    if "*" in hosts:
+        raise ConfigError(
+            "ALLOWED_HOSTS must not contain '*': list the host names the service answers to, "
+            "comma-separated (e.g. ALLOWED_HOSTS=cite.example.org)."
+        )
+    if not hosts:
+        raise ConfigError(
+            "ALLOWED_HOSTS is empty: list the host names the service answers to, comma-separated."
+        )
+    return hosts
+
+
+def _read_redis_url(environ: Mapping[str, str]) -> str | None:
+    url = environ.get("REDIS_URL", "").strip()
+    if not url:
+        return None
+    if urlparse(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigError(
+            f"REDIS_URL={url!r} is not a Redis URL: use redis://host:6379/0 "
+            "(or unset it for the in-memory default)."
+        )
+    return url

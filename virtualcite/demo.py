@@ -1,0 +1,150 @@
+"""The demo directory: the five poles of the seeds, their partners, and a small staff.
+
+Loaded by `virtualcite demo` (idempotent: it updates what exists and creates what is missing),
+so a newcomer can play every side of the desk on a fresh clone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from virtualcite.auth import DEMO_PASSWORD
+from virtualcite.models import (
+    InstitutionKind,
+    OpeningHours,
+    PartnerInstitution,
+    Pole,
+    Role,
+    StaffProfile,
+)
+
+MIDNIGHT = time(0, 0)
+
+
+@dataclass(frozen=True)
+class DemoPole:
+    slug: str
+    name: str
+    name_en: str
+    description: str
+    description_en: str
+    colour: str
+    # Weekly windows (weekday, opens, closes). Most demo poles are open around the clock so a
+    # newcomer can try the desk at any hour; "create" keeps real hours to show a closed pole.
+    hours: tuple[tuple[int, time, time], ...]
+
+
+ALL_DAY = tuple((day, MIDNIGHT, MIDNIGHT) for day in range(7))
+
+DEMO_POLES = (
+    DemoPole("find-a-job", "Trouver un emploi", "Find a job",
+             "Chercher un emploi, préparer sa candidature, connaître ses droits.",
+             "Look for work, prepare an application, know your rights.", "#1f5f8b", ALL_DAY),
+    DemoPole("discover-jobs", "S'informer sur les métiers", "Learn about jobs",
+             "Découvrir des métiers, leurs conditions d'exercice et leurs débouchés.",
+             "Discover occupations, their working conditions and prospects.", "#7a4a9e", ALL_DAY),
+    DemoPole("find-training", "Trouver une formation", "Find a training course",
+             "Formation initiale ou continue, à distance ou en présentiel, et son financement.",
+             "Initial or continuing training, remote or on site, and how to fund it.",
+             "#1e7b34", ALL_DAY),
+    DemoPole("change-career", "Changer sa vie professionnelle", "Change your working life",
+             "Bilan de compétences, reconversion, validation des acquis de l'expérience.",
+             "Skills review, career change, accreditation of prior experience.",
+             "#b35c00", ALL_DAY),
+    DemoPole("create-business", "Créer son activité", "Start your own business",
+             "Créer ou reprendre une entreprise, devenir indépendant.",
+             "Create or take over a business, become self-employed.", "#a12622",
+             tuple((day, time(14, 0), time(18, 0)) for day in (1, 3))),
+)
+
+DEMO_INSTITUTIONS = (
+    ("France Travail (ex-Pôle emploi)", "France Travail", InstitutionKind.EMPLOYMENT,
+     "https://www.francetravail.fr/"),
+    ("Agence nationale pour la formation professionnelle des adultes", "AFPA",
+     InstitutionKind.TRAINING, "https://www.afpa.fr/"),
+    ("Centre d'information et d'orientation", "CIO", InstitutionKind.GUIDANCE,
+     "https://www.onisep.fr/"),
+    ("Conservatoire national des arts et métiers", "CNAM", InstitutionKind.HIGHER_EDUCATION,
+     "https://www.cnam.fr/"),
+    ("Centre national d'enseignement à distance", "CNED", InstitutionKind.HIGHER_EDUCATION,
+     "https://www.cned.fr/"),
+    ("Centre interinstitutionnel de bilan de compétences", "CIBC", InstitutionKind.CAREER_REVIEW,
+     ""),
+    ("Boutique de gestion (BGE)", "BGE", InstitutionKind.BUSINESS_CREATION,
+     "https://www.bge.asso.fr/"),
+)
+
+
+@dataclass(frozen=True)
+class DemoStaff:
+    username: str
+    display_name: str
+    role: str
+    institution: str
+    poles: tuple[str, ...]
+    languages: str = "fr"
+
+
+DEMO_STAFF = (
+    DemoStaff("camille", "Camille", Role.COUNSELLOR, "France Travail",
+              ("find-a-job", "discover-jobs"), "fr,en"),
+    DemoStaff("karim", "Karim", Role.COUNSELLOR, "AFPA", ("find-training", "find-a-job")),
+    DemoStaff("lea", "Léa", Role.COUNSELLOR, "CIO", ("discover-jobs", "find-training"), "fr,es"),
+    DemoStaff("hugo", "Hugo", Role.COUNSELLOR, "CIBC", ("change-career", "find-training")),
+    DemoStaff("sofia", "Sofia", Role.COUNSELLOR, "BGE", ("create-business", "change-career")),
+    DemoStaff("nadia", "Nadia", Role.FACILITATOR, "CNAM", ("find-training", "change-career")),
+    DemoStaff("marc", "Marc", Role.MANAGER, "CNED", ()),
+)
+
+
+@transaction.atomic
+def load_demo() -> None:
+    """Create or update the demo directory; running it twice changes nothing."""
+    for order, demo_pole in enumerate(DEMO_POLES):
+        pole, _ = Pole.objects.update_or_create(
+            slug=demo_pole.slug,
+            defaults={
+                "name": demo_pole.name, "name_en": demo_pole.name_en,
+                "description": demo_pole.description, "description_en": demo_pole.description_en,
+                "colour": demo_pole.colour, "order": order, "active": True,
+            },
+        )
+        pole.opening_hours.all().delete()
+        OpeningHours.objects.bulk_create(
+            OpeningHours(pole=pole, weekday=day, opens=opens, closes=closes)
+            for day, opens, closes in demo_pole.hours
+        )
+    for name, short_name, kind, website in DEMO_INSTITUTIONS:
+        PartnerInstitution.objects.update_or_create(
+            short_name=short_name, defaults={"name": name, "kind": kind, "website": website}
+        )
+    for member in DEMO_STAFF:
+        _load_staff_member(member)
+
+
+def _load_staff_member(member: DemoStaff) -> None:
+    user_model = get_user_model()
+    user, created = user_model.objects.get_or_create(
+        username=member.username, defaults={"first_name": member.display_name}
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+    # Managers use the admin for poles, partners and staff (the brief); others do not.
+    user.is_staff = member.role == Role.MANAGER
+    user.save()
+    user.groups.set([Group.objects.get(name=member.role)])
+    profile, _ = StaffProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "display_name": member.display_name,
+            "institution": PartnerInstitution.objects.get(short_name=member.institution),
+            "languages": member.languages,
+            "is_demo": True,
+        },
+    )
+    profile.poles.set(Pole.objects.filter(slug__in=member.poles))

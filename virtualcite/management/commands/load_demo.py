@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from virtualcite.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo poles, partner institutions and staff (idempotent)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        load_demo()
+        self.stdout.write("virtualcite: demo data loaded (5 poles, 7 partners, 7 staff).")

@@ -1,0 +1,229 @@
+"""The Cité's directory: poles, partner institutions and staff profiles.
+
+Poles, their names, colours and hours are data edited in the admin, never code: every Cité
+adapts its poles to its territory (charter).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from virtualcite.opening import OpeningWindow, is_open_at, next_opening
+
+# Generous enough for a busy afternoon at a large Cité; a manager lowers it in the admin.
+DEFAULT_QUEUE_CAPACITY = 50
+# A counsellor can follow a few written conversations at once, as in the best live-chat desks.
+DEFAULT_MAX_CONVERSATIONS = 3
+
+
+class Role(models.TextChoices):
+    """Staff roles, stored as Django groups of the same name so the admin can assign them."""
+
+    COUNSELLOR = "counsellor", _("Counsellor")
+    FACILITATOR = "facilitator", _("Facilitator")
+    MANAGER = "manager", _("Manager")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class PoleQuerySet(models.QuerySet["Pole"]):
+    def active(self) -> PoleQuerySet:
+        return self.filter(active=True)
+
+
+class Pole(models.Model):
+    """A topic desk of the Cité (find a job, training, change career...)."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name (French)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    description = models.TextField(_("description (French)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#1f5f8b",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour such as #1f5f8b."))],
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+    queue_capacity = models.PositiveIntegerField(
+        _("queue capacity"),
+        default=DEFAULT_QUEUE_CAPACITY,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many visitors may wait at once; newcomers are told the desk is full."),
+    )
+
+    objects = PoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("order", "name")
+        verbose_name = _("pole")
+        verbose_name_plural = _("poles")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, falling back to French (the default language)."""
+        return self.name_en if _english() and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        return self.description_en if _english() and self.description_en else self.description
+
+    def opening_windows(self) -> list[OpeningWindow]:
+        return [
+            OpeningWindow(weekday=h.weekday, opens=h.opens, closes=h.closes)
+            for h in self.opening_hours.all()
+        ]
+
+    def closed_dates_set(self, *, start: date) -> frozenset[date]:
+        return frozenset(self.closed_dates.filter(day__gte=start).values_list("day", flat=True))
+
+    def is_open(self, at: datetime | None = None) -> bool:
+        moment = timezone.localtime(at)
+        return is_open_at(
+            moment, self.opening_windows(), self.closed_dates_set(start=moment.date())
+        )
+
+    def next_opening(self, at: datetime | None = None) -> datetime | None:
+        moment = timezone.localtime(at)
+        return next_opening(
+            moment, self.opening_windows(), self.closed_dates_set(start=moment.date())
+        )
+
+
+def _english() -> bool:
+    return (get_language() or "fr").startswith("en")
+
+
+class OpeningHours(models.Model):
+    """One weekly opening window of a pole; several per day are allowed (e.g. a lunch break)."""
+
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ("weekday", "opens")
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.opens >= self.closes and self.closes != time(0, 0):
+            raise ValidationError(_("A window must close after it opens (00:00 means midnight)."))
+
+
+class ClosedDate(models.Model):
+    """A day a pole stays closed despite its weekly hours (bank holiday, team training)."""
+
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="closed_dates")
+    day = models.DateField(_("day"))
+    reason = models.CharField(_("reason"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ("day",)
+        unique_together = (("pole", "day"),)
+        verbose_name = _("closed date")
+        verbose_name_plural = _("closed dates")
+
+    def __str__(self) -> str:
+        return f"{self.pole} {self.day:%Y-%m-%d}"
+
+
+class InstitutionKind(models.TextChoices):
+    EMPLOYMENT = "employment", _("Public employment service")
+    TRAINING = "training", _("Adult training")
+    GUIDANCE = "guidance", _("Guidance and information")
+    HIGHER_EDUCATION = "higher_education", _("Higher and distance education")
+    CAREER_REVIEW = "career_review", _("Skills review and career change")
+    BUSINESS_CREATION = "business_creation", _("Business creation")
+    OTHER = "other", _("Other")
+
+
+class PartnerInstitution(models.Model):
+    """A partner whose counsellors staff the desk; shown to visitors, never used for routing."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, unique=True)
+    kind = models.CharField(
+        _("kind"), max_length=32, choices=InstitutionKind.choices, default=InstitutionKind.OTHER
+    )
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ("short_name",)
+        verbose_name = _("partner institution")
+        verbose_name_plural = _("partner institutions")
+
+    def __str__(self) -> str:
+        return self.short_name
+
+
+class StaffProfile(models.Model):
+    """What the desk needs to know about a staff member beyond their Django account."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    display_name = models.CharField(
+        _("name shown to visitors"),
+        max_length=60,
+        help_text=_("A first name or a pseudonym; visitors see it with the institution."),
+    )
+    institution = models.ForeignKey(
+        PartnerInstitution, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    poles = models.ManyToManyField(Pole, related_name="staff", blank=True)
+    languages = models.CharField(
+        _("languages spoken"),
+        max_length=60,
+        default="fr",
+        validators=[RegexValidator(r"^[a-z]{2}(,[a-z]{2})*$", _("Codes like fr,en,es."))],
+        help_text=_("Comma-separated language codes, e.g. fr,en."),
+    )
+    max_conversations = models.PositiveSmallIntegerField(
+        _("maximum concurrent conversations"),
+        default=DEFAULT_MAX_CONVERSATIONS,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    is_demo = models.BooleanField(
+        _("demo account"), default=False, help_text=_("Refused at login when DEBUG is off.")
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code for code in self.languages.split(",") if code]
+
+    def has_role(self, role: Role) -> bool:
+        return self.user.groups.filter(name=role.value).exists()

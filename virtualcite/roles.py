@@ -1,0 +1,36 @@
+"""Staff roles as Django groups, with the admin permissions each role needs.
+
+Synchronised after every `migrate` (post_migrate), so a new model's permissions reach the
+manager group without a hand-written data migration each time.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+
+from virtualcite.models import Role
+
+# Managers keep the directory in the admin (the brief: poles, institutions, counsellors, rooms,
+# shifts and resources); apps add their models here as they come.
+MANAGER_MODELS: dict[str, tuple[str, ...]] = {
+    "virtualcite": ("pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile"),
+    "auth": ("user",),
+    "chat": ("resource",),
+}
+
+
+def sync_role_groups(**kwargs: Any) -> None:
+    """Create the role groups and give managers the directory's admin permissions."""
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+    manager = Group.objects.get(name=Role.MANAGER.value)
+    permissions = Permission.objects.filter(
+        content_type__app_label__in=MANAGER_MODELS.keys()
+    ).select_related("content_type")
+    manager.permissions.set(
+        permission
+        for permission in permissions
+        if permission.content_type.model in MANAGER_MODELS[permission.content_type.app_label]
+    )
