@@ -1,0 +1,84 @@
+"""A real `virtualcite serve` process on a free port, as a newcomer or an operator runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.redis_server import free_port
+
+# The variables a test must not inherit from the developer's shell.
+_CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "DJANGO_SETTINGS_MODULE",
+               "VIRTUALCITE_DATA_DIR"}
+
+
+class LiveServer:
+    """One daphne process started through the `virtualcite` command, logging to a file."""
+
+    def __init__(self, data_dir: Path, *, redis_url: str | None = None, demo: bool = True,
+                 debug: bool = True, extra_env: dict[str, str] | None = None) -> None:
+        self.data_dir = data_dir
+        self.port = free_port()
+        self.log_path = data_dir / f"serve-{self.port}.log"
+        env = {key: value for key, value in os.environ.items() if key not in _CONTROLLED}
+        env.update(VIRTUALCITE_DATA_DIR=str(data_dir), DEBUG="1" if debug else "0")
+        if not debug:
+            env["SECRET_KEY"] = "e2e-secret-" + "s" * 50
+        if redis_url:
+            env["REDIS_URL"] = redis_url
+        env.update(extra_env or {})
+        self.env = env
+        self.demo = demo
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        command = [sys.executable, "-m", "virtualcite.cli", "serve", "--port", str(self.port)]
+        if self.demo:
+            command.append("--demo")
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(command, env=self.env, stdout=log,
+                                            stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"serve exited early:\n{self.log_path.read_text()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"serve did not answer in {timeout}s:\n{self.log_path.read_text()}")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """Die like a lost host: no disconnect handlers run."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
