@@ -6,7 +6,14 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from virtualcite.models import ClosedDate, OpeningHours, PartnerInstitution, Pole, StaffProfile
+from virtualcite.models import (
+    ClosedDate,
+    OpeningHours,
+    PartnerInstitution,
+    Pole,
+    Resource,
+    StaffProfile,
+)
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -33,6 +40,13 @@ class PartnerInstitutionAdmin(admin.ModelAdmin):
     list_display = ("short_name", "name", "kind", "website")
     list_filter = ("kind",)
     search_fields = ("name", "short_name")
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    list_display = ("title", "pole", "kind", "published")
+    list_filter = ("pole", "kind", "published")
+    search_fields = ("title", "summary", "isbn")
 
 
 class StaffProfileInline(admin.StackedInline):

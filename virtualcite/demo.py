@@ -19,6 +19,8 @@ from virtualcite.models import (
     OpeningHours,
     PartnerInstitution,
     Pole,
+    Resource,
+    ResourceKind,
     Role,
     StaffProfile,
 )
@@ -80,6 +82,39 @@ DEMO_INSTITUTIONS = (
 )
 
 
+# (pole slug, title, kind, url, summary, review): public services a counsellor points to.
+DEMO_RESOURCES = (
+    ("find-a-job", "France Travail : offres d'emploi", ResourceKind.WEBSITE,
+     "https://candidat.francetravail.fr/offres/emploi",
+     "Le moteur de recherche des offres d'emploi publiées en France.",
+     "Le point de départ : filtres par métier, lieu et contrat, alertes par courriel."),
+    ("find-a-job", "Réussir son CV et sa lettre", ResourceKind.GUIDE, "",
+     "Fiche pratique : structurer un CV, adapter sa lettre à l'offre.",
+     "À lire avant un atelier CV ; courte et concrète."),
+    ("discover-jobs", "ONISEP : fiches métiers", ResourceKind.WEBSITE,
+     "https://www.onisep.fr/metiers",
+     "Des centaines de fiches métiers : activités, formations, débouchés.",
+     "Fiable et à jour, idéal pour une première exploration."),
+    ("find-training", "Mon Compte Formation", ResourceKind.TOOL,
+     "https://www.moncompteformation.gouv.fr/",
+     "Consulter ses droits à la formation et trouver une formation éligible.",
+     "Indispensable pour financer une formation quand on est salarié."),
+    ("find-training", "Le Cnam : formations pour adultes", ResourceKind.SERVICE,
+     "https://www.cnam.fr/", "Formations diplômantes du soir, à distance ou en alternance.",
+     "Pour reprendre des études en travaillant."),
+    ("change-career", "Le bilan de compétences", ResourceKind.GUIDE, "",
+     "Ce qu'est un bilan, comment il se déroule, comment le financer.",
+     "Répond aux questions les plus fréquentes avant de se lancer."),
+    ("change-career", "France VAE", ResourceKind.WEBSITE, "https://vae.gouv.fr/",
+     "Faire reconnaître son expérience par un diplôme (validation des acquis).",
+     "Le portail officiel ; démarches pas à pas."),
+    ("create-business", "Bpifrance Création", ResourceKind.WEBSITE,
+     "https://bpifrance-creation.fr/",
+     "Guides et outils pour créer ou reprendre une entreprise.",
+     "Très complet ; commencer par les fiches « premiers pas »."),
+)
+
+
 @dataclass(frozen=True)
 class DemoStaff:
     username: str
@@ -125,6 +160,11 @@ def load_demo() -> None:
         )
     for member in DEMO_STAFF:
         _load_staff_member(member)
+    for slug, title, kind, url, summary, review in DEMO_RESOURCES:
+        Resource.objects.update_or_create(
+            pole=Pole.objects.get(slug=slug), title=title,
+            defaults={"kind": kind, "url": url, "summary": summary, "review": review},
+        )
 
 
 def _load_staff_member(member: DemoStaff) -> None:

@@ -227,3 +227,44 @@ class StaffProfile(models.Model):
 
     def has_role(self, role: Role) -> bool:
         return self.user.groups.filter(name=role.value).exists()
+
+
+class ResourceKind(models.TextChoices):
+    WEBSITE = "website", _("Website")
+    GUIDE = "guide", _("Guide or factsheet")
+    BOOK = "book", _("Book")
+    PERIODICAL = "periodical", _("Periodical")
+    VIDEO = "video", _("Video")
+    TOOL = "tool", _("Online tool")
+    SERVICE = "service", _("Partner service")
+
+
+class Resource(models.Model):
+    """An item of the Cité's documentation, open to everyone and sent as a card in a chat."""
+
+    pole = models.ForeignKey(Pole, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ResourceKind.choices, default=ResourceKind.WEBSITE
+    )
+    url = models.URLField(_("link"), blank=True)
+    isbn = models.CharField(
+        _("ISBN or ISSN"),
+        max_length=17,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9X-]{8,17}$", _("Digits, dashes and X only."))],
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    review = models.TextField(
+        _("documentalist's review"), blank=True,
+        help_text=_("What it is good for and for whom, in a few lines."),
+    )
+    published = models.BooleanField(_("published"), default=True)
+
+    class Meta:
+        ordering = ("pole__order", "title")
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def __str__(self) -> str:
+        return self.title

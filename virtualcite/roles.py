@@ -15,9 +15,10 @@ from virtualcite.models import Role
 # Managers keep the directory in the admin (the brief: poles, institutions, counsellors, rooms,
 # shifts and resources); apps add their models here as they come.
 MANAGER_MODELS: dict[str, tuple[str, ...]] = {
-    "virtualcite": ("pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile"),
+    "virtualcite": (
+        "pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile", "resource",
+    ),
     "auth": ("user",),
-    "chat": ("resource",),
 }
 
 

@@ -1,0 +1,462 @@
+"""Every frame of the websocket protocol as a pydantic model with a literal `type`.
+
+Frames from clients are validated on arrival (`parse_visitor_frame`, `parse_counsellor_frame`);
+every frame the server sends is built from a model here too, and docs/protocol.md is checked
+against this module by a test. Message text appears only in `MessageIn`/`MessageOut` and the
+colleague frames: it crosses the channel layer and is never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from chat.limits import MAX_MESSAGE_CHARS, MAX_NOTE_CHARS
+
+Slug = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
+ConversationId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
+VisitorHandle = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-f0-9]+$")]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
+
+
+class Frame(BaseModel):
+    """Base of every frame: unknown fields are refused, so typos surface as errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- frames both kinds of client send -------------------------------------------------------
+
+class Hello(Frame):
+    """First frame on a socket; a visitor passes the token kept in sessionStorage to resume."""
+
+    type: Literal["hello"]
+    token: str | None = Field(default=None, max_length=128)
+
+
+class Ping(Frame):
+    """Heartbeat every 10 s: renews the desk lease; answered by `pong`."""
+
+    type: Literal["ping"]
+
+
+class TypingIn(Frame):
+    type: Literal["typing"]
+    conversation: ConversationId | None = None  # counsellors name it; a visitor has only one
+    active: bool
+
+
+class MessageIn(Frame):
+    """A chat message; the visitor's has no conversation (they have only one)."""
+
+    type: Literal["message"]
+    conversation: ConversationId | None = None
+    text: Text
+    client_id: str | None = Field(default=None, max_length=64)  # echoed back as an ack
+
+
+# --- visitor frames --------------------------------------------------------------------------
+
+class Join(Frame):
+    type: Literal["join"]
+    pole: Slug
+
+
+class Leave(Frame):
+    """Leave the queue (or end the running conversation) and forget the token."""
+
+    type: Literal["leave"]
+
+
+class EndByVisitor(Frame):
+    type: Literal["end"]
+
+
+class Rate(Frame):
+    type: Literal["rate"]
+    conversation: ConversationId
+    score: int = Field(ge=1, le=5)
+
+
+VisitorFrame = Annotated[
+    Hello | Ping | Join | Leave | MessageIn | TypingIn | EndByVisitor | Rate,
+    Field(discriminator="type"),
+]
+VISITOR_FRAMES: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame)
+
+
+# --- counsellor frames -----------------------------------------------------------------------
+
+class ShiftStart(Frame):
+    type: Literal["shift_start"]
+    poles: list[Slug] = Field(min_length=1, max_length=20)
+    capacity: int = Field(ge=1, le=10)
+
+
+class Pause(Frame):
+    type: Literal["pause"]
+
+
+class Resume(Frame):
+    type: Literal["resume"]
+
+
+class ShiftEnd(Frame):
+    """End the shift by draining: running conversations finish, no new offers."""
+
+    type: Literal["shift_end"]
+
+
+class Accept(Frame):
+    type: Literal["accept"]
+    visitor: VisitorHandle
+
+
+class Decline(Frame):
+    type: Literal["decline"]
+    visitor: VisitorHandle
+
+
+class SendResource(Frame):
+    type: Literal["send_resource"]
+    conversation: ConversationId
+    resource: int = Field(ge=1)
+
+
+class Transfer(Frame):
+    type: Literal["transfer"]
+    conversation: ConversationId
+    pole: Slug
+    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
+
+
+class Invite(Frame):
+    type: Literal["invite"]
+    conversation: ConversationId
+    colleague: str = Field(min_length=1, max_length=32)
+
+
+class LeaveConversation(Frame):
+    """An invited colleague steps out; the conversation goes on with the others."""
+
+    type: Literal["leave_conversation"]
+    conversation: ConversationId
+
+
+class EndByCounsellor(Frame):
+    type: Literal["end"]
+    conversation: ConversationId
+    outcome_tags: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=10)
+
+
+class Block(Frame):
+    type: Literal["block"]
+    conversation: ConversationId
+    hours: float = Field(gt=0, le=24 * 30)
+
+
+class ColleagueMessageIn(Frame):
+    """To everyone on shift; `help` flags a request for help."""
+
+    type: Literal["colleague_message"]
+    text: Text
+    help: bool = False
+
+
+CounsellorFrame = Annotated[
+    Hello | Ping | ShiftStart | Pause | Resume | ShiftEnd | Accept | Decline | MessageIn
+    | TypingIn | SendResource | Transfer | Invite | LeaveConversation | EndByCounsellor | Block
+    | ColleagueMessageIn,
+    Field(discriminator="type"),
+]
+COUNSELLOR_FRAMES: TypeAdapter[CounsellorFrame] = TypeAdapter(CounsellorFrame)
+
+
+# --- pieces of server frames -----------------------------------------------------------------
+
+class CounsellorCard(Frame):
+    """Who advises: a first name or pseudonym and the institution (neutrality: it is shown)."""
+
+    id: str
+    name: str
+    institution: str
+
+
+class PoleStatus(Frame):
+    slug: str
+    name: str
+    colour: str
+    open: bool
+    opens_at: float | None  # epoch seconds, when closed
+    counsellors_online: int
+    waiting: int
+    longest_wait: float
+    estimate_seconds: float | None  # for someone joining now; null means unknown
+
+
+class ResourceCard(Frame):
+    id: int
+    title: str
+    kind: str
+    url: str
+    summary_html: str  # sanitised (chat/sanitize.py)
+    review_html: str
+
+
+class VisitorState(Frame):
+    """Everything a visitor's screen shows, sent on (re)connect so no lost event leaves it wrong."""
+
+    status: Literal["idle", "waiting", "chatting"]
+    pole: str | None = None
+    position: int | None = None
+    estimate_seconds: float | None = None
+    disconnected: bool = False
+    conversation: str | None = None
+    counsellors: list[CounsellorCard] = []
+
+
+class Offer(Frame):
+    visitor: str  # the visitor's public handle, never their token
+    pseudonym: str
+    pole: str
+    expires_at: float
+    handover_note: str | None
+    transferred_from: str | None
+
+
+class ConversationSummary(Frame):
+    id: str
+    visitor: str
+    pseudonym: str
+    pole: str
+    started_at: float
+    waited: float
+    counsellors: list[CounsellorCard]
+    visitor_connected: bool
+
+
+class Shift(Frame):
+    status: Literal["available", "paused", "draining"]
+    poles: list[str]
+    capacity: int
+
+
+class ColleagueCard(Frame):
+    id: str
+    name: str
+    institution: str
+    poles: list[str]
+    status: str
+    load: int
+    capacity: int
+
+
+class CounsellorState(Frame):
+    """Everything a counsellor's screen shows, sent on (re)connect and on request."""
+
+    me: CounsellorCard
+    shift: Shift | None
+    offers: list[Offer]
+    conversations: list[ConversationSummary]
+    poles: list[PoleStatus]
+    colleagues: list[ColleagueCard]
+
+
+# --- server frames ---------------------------------------------------------------------------
+
+class Welcome(Frame):
+    """Answer to a visitor's `hello`: the token to keep, and the state to show."""
+
+    type: Literal["welcome"] = "welcome"
+    token: str | None
+    state: VisitorState
+    server_time: float
+
+
+class StaffWelcome(Frame):
+    type: Literal["staff_welcome"] = "staff_welcome"
+    state: CounsellorState
+    server_time: float
+    outcome_tags: dict[str, str]  # tag -> label in the counsellor's language
+
+
+class Snapshot(Frame):
+    """The visitor's full state again (after a heartbeat or a desk change they must see)."""
+
+    type: Literal["state"] = "state"
+    state: VisitorState
+
+
+class StaffSnapshot(Frame):
+    type: Literal["staff_state"] = "staff_state"
+    state: CounsellorState
+
+
+class Lobby(Frame):
+    type: Literal["lobby"] = "lobby"
+    poles: list[PoleStatus]
+
+
+class Pong(Frame):
+    type: Literal["pong"] = "pong"
+    server_time: float
+
+
+class Queued(Frame):
+    type: Literal["queued"] = "queued"
+    token: str
+    pole: str
+    position: int
+    estimate_seconds: float | None
+
+
+class Position(Frame):
+    type: Literal["position"] = "position"
+    pole: str
+    position: int
+    estimate_seconds: float | None
+
+
+class Matched(Frame):
+    type: Literal["matched"] = "matched"
+    conversation: str
+    counsellor: CounsellorCard
+
+
+class MessageOut(Frame):
+    """A chat message, sanitised once on the server (links linkified, no HTML kept)."""
+
+    type: Literal["message"] = "message"
+    conversation: str
+    sender: Literal["visitor", "counsellor"]
+    author: CounsellorCard | None  # null for the visitor
+    html: str
+    sent_at: float
+    client_id: str | None = None
+
+
+class TypingOut(Frame):
+    type: Literal["typing"] = "typing"
+    conversation: str
+    sender: Literal["visitor", "counsellor"]
+    author: str | None  # counsellor's name
+    active: bool
+
+
+class ResourceShared(Frame):
+    type: Literal["resource"] = "resource"
+    conversation: str
+    card: ResourceCard
+    author: CounsellorCard
+    sent_at: float
+
+
+class CounsellorJoined(Frame):
+    type: Literal["counsellor_joined"] = "counsellor_joined"
+    conversation: str
+    counsellor: CounsellorCard
+
+
+class CounsellorLeft(Frame):
+    type: Literal["counsellor_left"] = "counsellor_left"
+    conversation: str
+    counsellor: CounsellorCard
+    reason: str
+
+
+class Transferred(Frame):
+    """The visitor was passed on to another pole; they keep their original arrival time."""
+
+    type: Literal["transferred"] = "transferred"
+    conversation: str
+    from_pole: str
+    to_pole: str
+
+
+class Requeued(Frame):
+    type: Literal["requeued"] = "requeued"
+    pole: str
+    reason: str
+
+
+class Ended(Frame):
+    type: Literal["ended"] = "ended"
+    conversation: str
+    reason: str
+    can_rate: bool
+
+
+class Rated(Frame):
+    type: Literal["rated"] = "rated"
+    conversation: str
+
+
+class Left(Frame):
+    type: Literal["left"] = "left"
+
+
+class Blocked(Frame):
+    type: Literal["blocked"] = "blocked"
+    until: float
+
+
+class OfferFrame(Frame):
+    type: Literal["offer"] = "offer"
+    offer: Offer
+
+
+class OfferGone(Frame):
+    """An offer the counsellor can no longer accept: expired, declined or withdrawn."""
+
+    type: Literal["offer_gone"] = "offer_gone"
+    visitor: str
+    reason: str
+
+
+class ConversationOpened(Frame):
+    type: Literal["conversation"] = "conversation"
+    conversation: ConversationSummary
+
+
+class ConversationClosed(Frame):
+    type: Literal["conversation_closed"] = "conversation_closed"
+    conversation: str
+    reason: str
+
+
+class VisitorPresence(Frame):
+    type: Literal["visitor_presence"] = "visitor_presence"
+    conversation: str
+    connected: bool
+
+
+class ShiftChanged(Frame):
+    type: Literal["shift"] = "shift"
+    shift: Shift | None
+    reason: str | None = None
+
+
+class ColleagueMessageOut(Frame):
+    type: Literal["colleague_message"] = "colleague_message"
+    author: CounsellorCard
+    html: str
+    help: bool
+    sent_at: float
+
+
+class Error(Frame):
+    type: Literal["error"] = "error"
+    code: str
+    message: str  # in the client's language
+    frame: str | None = None  # the `type` of the frame that caused it, when known
+
+
+ServerFrame = Annotated[
+    Welcome | StaffWelcome | Snapshot | StaffSnapshot | Lobby | Pong | Queued | Position | Matched
+    | MessageOut | TypingOut | ResourceShared | CounsellorJoined | CounsellorLeft | Transferred
+    | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone | ConversationOpened
+    | ConversationClosed | VisitorPresence | ShiftChanged | ColleagueMessageOut | Error,
+    Field(discriminator="type"),
+]
+SERVER_FRAMES: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)

@@ -1,0 +1,60 @@
+"""Limits of the websocket protocol, each with where its value comes from (docs/protocol.md)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+# A frame is a small JSON object; the longest legitimate one is a 2,000-character message,
+# at most ~12 KB once escaped. Daphne itself rejects anything above 64 KiB (cli.py).
+MAX_FRAME_BYTES = 16 * 1024
+# Long enough for a detailed question, short enough to keep a written conversation a dialogue.
+MAX_MESSAGE_CHARS = 2000
+# A handover note is a line or two for the next counsellor, not a case file.
+MAX_NOTE_CHARS = 500
+# Fast typists send a few lines per second; bursts cover pasting several short lines.
+FRAMES_PER_SECOND = 5.0
+FRAME_BURST = 15
+# Violations (rate or size) tolerated within VIOLATION_WINDOW before the socket is closed.
+MAX_VIOLATIONS = 10
+VIOLATION_WINDOW_SECONDS = 60.0
+# Tabs a visitor may open on one token: a reload overlaps briefly with the old socket.
+MAX_CONNECTIONS_PER_TOKEN = 3
+# Clients heartbeat every 10 s; a connection entry outlives two missed beats.
+CONNECTION_TTL_SECONDS = 25.0
+HEARTBEAT_SECONDS = 10.0
+
+
+@dataclass
+class TokenBucket:
+    """Per-connection rate limit: FRAMES_PER_SECOND sustained, FRAME_BURST at once."""
+
+    rate: float = FRAMES_PER_SECOND
+    burst: float = FRAME_BURST
+    tokens: float = FRAME_BURST
+    updated: float = field(default_factory=time.monotonic)
+
+    def allow(self, now: float | None = None) -> bool:
+        moment = time.monotonic() if now is None else now
+        self.tokens = min(self.burst, self.tokens + (moment - self.updated) * self.rate)
+        self.updated = moment
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return True
+        return False
+
+
+@dataclass
+class ViolationCounter:
+    """Counts limit violations in a sliding window; abuse means closing the socket."""
+
+    limit: int = MAX_VIOLATIONS
+    window: float = VIOLATION_WINDOW_SECONDS
+    times: list[float] = field(default_factory=list)
+
+    def record(self, now: float | None = None) -> bool:
+        """Record one violation; True when the connection has now been abusive."""
+        moment = time.monotonic() if now is None else now
+        self.times = [t for t in self.times if moment - t < self.window]
+        self.times.append(moment)
+        return len(self.times) > self.limit
