@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+import redis
 
 from chat.core import desk, errors
 from chat.core.events import ConversationEnded, ConversationStarted, OfferMade, VisitorQueued
@@ -12,6 +13,7 @@ from chat.core.model import DeskState, TicketStatus
 from chat.core.testing import join, of_kind, offers, online
 from chat.store.base import StateStore
 from tests.contract.conftest import StoreFactory
+from tests.redis_server import RedisServer
 
 NOW = 1_000_000.0
 
@@ -201,3 +203,44 @@ async def test_a_refresh_does_not_revive_a_removed_connection(
     await store.connection_refresh("visitor-a", "closed", ttl=30)
 
     assert await store.connection_add("visitor-a", "new", ttl=30) == 1
+
+
+async def test_every_redis_key_has_a_ttl(
+    store: StateStore[DeskState], store_kind: str, request: pytest.FixtureRequest
+) -> None:
+    if store_kind == "memory":
+        pytest.skip("the memory store keeps nothing in Redis")
+    await store.mutate(lambda state: online(state, "c1", poles=["emploi"], now=NOW))
+    await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+    await store.mutate(lambda state: desk.visitor_leave(state, token="a", now=NOW + 1))
+    await store.connection_add("visitor-b", "socket-1", ttl=30)
+    await store.connection_refresh("visitor-b", "socket-1", ttl=60)
+
+    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+    try:
+        keys = client.keys("*")
+        assert len(keys) >= 4  # state, version, commit markers, a connection set
+        assert {key: client.ttl(key) > 0 for key in keys} == {key: True for key in keys}
+    finally:
+        client.close()
+
+
+async def test_a_redis_restart_keeps_the_state_and_mutations_go_on(
+    make_store: StoreFactory, store_kind: str, request: pytest.FixtureRequest
+) -> None:
+    if store_kind == "memory":
+        pytest.skip("the memory store has no server to restart")
+    server: RedisServer = request.getfixturevalue("redis_server")
+    store = make_store()
+    await store.mutate(lambda state: online(state, "c1", poles=["emploi"], now=NOW))
+    await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+    await store.connection_add("visitor-a", "socket-1", ttl=30)
+
+    server.restart()
+
+    events = await store.mutate(lambda state: join(state, "b", "emploi", now=NOW + 1))
+    assert of_kind(events, VisitorQueued)
+    assert sorted((await store.read()).tickets) == ["a", "b"]
+    assert await store.connection_add("visitor-a", "socket-2", ttl=30) == 2
+    # A process started after the restart sees the same desk.
+    assert sorted((await make_store().read()).tickets) == ["a", "b"]

@@ -1,0 +1,204 @@
+"""What only the Redis store has to get right: locks, lost commits, outages, old data.
+
+The shared behaviour is in test_state_store.py; these tests reach into Redis (or into the
+store's commit step) to create the failures that two real processes would meet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import threading
+import time
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+import redis
+
+from chat.core import desk
+from chat.core.events import VisitorQueued
+from chat.core.model import DeskState
+from chat.core.testing import join, of_kind
+from chat.store.errors import StoreBusy, StoreUnavailable
+from chat.store.redis import RedisStateStore
+from tests.redis_server import RedisServer
+
+pytestmark = pytest.mark.redis
+
+NOW = 1_000_000.0
+Make = Callable[..., RedisStateStore[DeskState]]
+
+
+@pytest.fixture
+def namespace() -> str:
+    return f"test-{secrets.token_hex(4)}"
+
+
+@pytest.fixture
+def client(redis_url: str) -> redis.Redis:
+    return redis.Redis.from_url(redis_url)
+
+
+@pytest.fixture
+async def make(redis_url: str, namespace: str) -> AsyncIterator[Make]:
+    created: list[RedisStateStore[DeskState]] = []
+
+    def make(**options: float) -> RedisStateStore[DeskState]:
+        store = RedisStateStore(
+            redis_url, namespace=namespace, state_factory=DeskState, **options
+        )
+        created.append(store)
+        return store
+
+    yield make
+    for store in created:
+        await store.close()
+
+
+def tokens(state: DeskState) -> list[str]:
+    return sorted(state.tickets)
+
+
+async def test_a_lock_left_by_a_dead_process_expires(
+    make: Make, client: redis.Redis, namespace: str
+) -> None:
+    client.set(f"vc:{{{namespace}}}:lock", "a-killed-process", px=300)
+    store = make()
+    started = time.monotonic()
+
+    await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+
+    assert time.monotonic() - started >= 0.25
+    assert tokens(await store.read()) == ["a"]
+
+
+async def test_a_lock_held_too_long_gives_store_busy(
+    make: Make, client: redis.Redis, namespace: str
+) -> None:
+    client.set(f"vc:{{{namespace}}}:lock", "a-stuck-process", px=10_000)
+    store = make(lock_wait=0.2)
+
+    with pytest.raises(StoreBusy):
+        await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+
+    client.delete(f"vc:{{{namespace}}}:lock")
+    assert tokens(await store.read()) == []
+
+
+async def test_a_writer_whose_lock_expired_mid_change_cannot_clobber(
+    make: Make, redis_url: str, namespace: str
+) -> None:
+    slow = make(lock_ttl=0.05)
+    runs: list[list[str]] = []
+
+    def other_process_joins_b() -> None:
+        async def run() -> None:
+            other = RedisStateStore(redis_url, namespace=namespace, state_factory=DeskState)
+            await other.mutate(lambda state: join(state, "b", "emploi", now=NOW))
+            await other.close()
+
+        asyncio.run(run())
+
+    def slow_join_of_a(state: DeskState) -> None:
+        runs.append(tokens(state))
+        if len(runs) == 1:
+            # This change outlives its lock: another process takes the lock and commits.
+            time.sleep(0.1)
+            thread = threading.Thread(target=other_process_joins_b)
+            thread.start()
+            thread.join(timeout=10)
+        join(state, "a", "emploi", now=NOW + 1)
+
+    await slow.mutate(slow_join_of_a)
+
+    assert runs == [[], ["b"]]  # the first commit was refused, the retry saw b's join
+    assert tokens(await slow.read()) == ["a", "b"]
+    assert tokens(await make().read()) == ["a", "b"]
+
+
+async def test_a_commit_whose_reply_was_lost_is_not_applied_twice(
+    make: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = make()
+    real_commit = store._commit
+    lost = []
+
+    async def commit_then_lose_the_reply(**kwargs: object) -> object:
+        written = await real_commit(**kwargs)  # type: ignore[arg-type]
+        if not lost:
+            lost.append(written)
+            raise redis.exceptions.ConnectionError("connection lost after the write")
+        return written
+
+    monkeypatch.setattr(store, "_commit", commit_then_lose_the_reply)
+    runs = []
+
+    def record_a_service(state: DeskState) -> int:
+        runs.append(1)
+        state.served.setdefault("emploi", []).append(NOW)
+        return len(runs)
+
+    assert await store.mutate(record_a_service) == 1
+
+    assert lost == [1]
+    assert len(runs) == 1
+    assert (await store.read()).served == {"emploi": [NOW]}
+    assert (await make().read()).served == {"emploi": [NOW]}
+
+
+async def test_redis_down_for_too_long_gives_store_unavailable_then_recovers(
+    make: Make, redis_server: RedisServer
+) -> None:
+    store = make(unavailable_after=0.5)
+    await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+    redis_server.stop(save=True)
+    try:
+        with pytest.raises(StoreUnavailable):
+            await store.mutate(lambda state: join(state, "b", "emploi", now=NOW))
+        with pytest.raises(StoreUnavailable):
+            await store.read()
+    finally:
+        redis_server.start()
+
+    assert tokens(await store.read()) == ["a"]
+    await store.mutate(lambda state: join(state, "c", "emploi", now=NOW))
+    assert tokens(await store.read()) == ["a", "c"]
+
+
+async def test_a_state_written_by_an_older_release_loads_with_defaults(
+    make: Make, client: redis.Redis, namespace: str
+) -> None:
+    old_ticket = {  # no queued_at, position, requeued...: fields added since
+        "token": "a",
+        "pole": "emploi",
+        "pseudonym": "visitor-a",
+        "arrived_at": NOW,
+        "status": "waiting",
+        "lease_expires_at": NOW + 20,
+        "a_field_since_removed": 1,
+    }
+    client.hset(
+        f"vc:{{{namespace}}}:state",
+        mapping={"tickets:a": json.dumps(old_ticket), "a_field_since_removed": "3"},
+    )
+    client.set(f"vc:{{{namespace}}}:version", "written-by-an-older-release")
+
+    state = await make().read()
+
+    ticket = state.tickets["a"]
+    assert (ticket.arrived_at, ticket.position, ticket.requeued) == (NOW, 0, False)
+    assert state.counsellors == {}
+
+
+async def test_a_process_sees_what_another_process_changed(make: Make) -> None:
+    first, second = make(), make()
+    await first.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+    assert tokens(await second.read()) == ["a"]
+
+    await second.mutate(lambda state: join(state, "b", "emploi", now=NOW + 1))
+    await second.mutate(lambda state: desk.visitor_leave(state, token="a", now=NOW + 2))
+
+    assert tokens(await first.read()) == ["b"]
+    events = await first.mutate(lambda state: join(state, "c", "emploi", now=NOW + 3))
+    assert of_kind(events, VisitorQueued) == [VisitorQueued(token="c", pole="emploi", position=2)]
