@@ -8,7 +8,7 @@ from datetime import datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from virtualcite.models import OpeningHours, Pole
+from virtualcite.models import OpeningHours, Pole, Resource, Role, StaffProfile
 
 
 @dataclass(frozen=True)
@@ -41,3 +41,52 @@ def pole_cards_list(*, at: datetime | None = None) -> list[PoleCard]:
         )
         for pole in poles
     ]
+
+
+@dataclass(frozen=True)
+class LibraryPole:
+    slug: str
+    name: str
+    description: str
+    colour: str
+
+
+def library_pole_get(*, slug: str) -> LibraryPole | None:
+    """An active pole whose library is public, or None."""
+    pole = Pole.objects.active().filter(slug=slug).first()
+    if pole is None:
+        return None
+    return LibraryPole(slug=pole.slug, name=pole.display_name,
+                       description=pole.display_description, colour=pole.colour)
+
+
+def library_resources_list(*, pole_slug: str) -> list[Resource]:
+    """The published resources of one pole, in title order (the public library page)."""
+    return list(
+        Resource.objects.filter(pole__slug=pole_slug, pole__active=True, published=True)
+        .order_by("title")
+    )
+
+
+def desk_poles_list() -> list[dict[str, str]]:
+    """Every active pole as the counsellor desk needs it: to start a shift and to transfer."""
+    return [{"slug": pole.slug, "name": pole.display_name, "colour": pole.colour}
+            for pole in Pole.objects.active()]
+
+
+def desk_resource_cards_list() -> list[dict[str, object]]:
+    """Published resources a counsellor may send as a card (the server looks the card up by id)."""
+    return [
+        {"id": resource.id, "pole": resource.pole.slug, "title": resource.title,
+         "kind": resource.get_kind_display()}
+        for resource in Resource.objects.filter(published=True, pole__active=True)
+        .select_related("pole").order_by("pole__order", "title")
+    ]
+
+
+def counsellor_profile_get(*, user: object) -> StaffProfile | None:
+    """The staff profile of a logged-in user when they hold the counsellor role, else None."""
+    profile = StaffProfile.objects.filter(user=user).prefetch_related("poles").first()
+    if profile is None or not profile.has_role(Role.COUNSELLOR):
+        return None
+    return profile

@@ -1,0 +1,76 @@
+// Building DOM inertly: text is always set with textContent, never parsed as HTML.
+
+/** Create an element; string children become text nodes, attributes are set one by one. */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on") && typeof value === "function") {
+      node.addEventListener(name.slice(2), value);
+    } else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const SAFE_SCHEME = /^https?:\/\//i;
+
+/** A fragment rebuilt from the server's sanitised html, defensively: only text and http(s)
+ * links survive, whatever the string holds. The server already sanitised it with bleach; this
+ * is the second lock, so a bug there never becomes script here. */
+export function safeFragment(html) {
+  const fragment = document.createDocumentFragment();
+  // A document made by DOMParser is inert: no script runs, no image loads while we read it.
+  const parsed = new DOMParser().parseFromString(String(html ?? ""), "text/html");
+  const walk = (source, target) => {
+    for (const node of source.childNodes) {
+      if (node.nodeType === Node.TEXT_NODE) {
+        target.append(document.createTextNode(node.textContent));
+      } else if (node.nodeType === Node.ELEMENT_NODE) {
+        const tag = node.tagName.toLowerCase();
+        const href = tag === "a" ? (node.getAttribute("href") || "").trim() : "";
+        if (tag === "a" && SAFE_SCHEME.test(href)) {
+          const link = el("a", { href, rel: "noopener noreferrer nofollow", target: "_blank" });
+          link.textContent = node.textContent;
+          target.append(link);
+        } else if (tag === "br") {
+          target.append(document.createTextNode("\n"));
+        } else if (tag !== "script" && tag !== "style" && tag !== "template") {
+          walk(node, target);
+        }
+      }
+    }
+  };
+  walk(parsed.body, fragment);
+  return fragment;
+}
+
+/** The plain text of the server's html (for the saved copy and the live region). */
+export function textOf(html) {
+  const holder = document.createElement("div");
+  holder.append(safeFragment(html));
+  return holder.textContent;
+}
+
+/** Announce to screen readers through the page's polite live region. */
+export function announce(region, text) {
+  if (!region) return;
+  // Clearing first makes repeated identical announcements audible too.
+  region.textContent = "";
+  window.setTimeout(() => { region.textContent = text; }, 50);
+}
+
+export function show(node, visible) {
+  if (node) node.hidden = !visible;
+}
+
+/** A random id for a message we send, echoed back by the server as its acknowledgement. */
+export function clientId() {
+  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+  return String(Date.now()) + "-" + String(Math.random()).slice(2);
+}

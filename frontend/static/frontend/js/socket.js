@@ -1,0 +1,136 @@
+// A websocket that keeps itself alive: hello first, a ping every 10 s, and reconnection with
+// backoff after a drop, so a network blip costs the user nothing but a short status line.
+
+const HEARTBEAT_MS = 10000; // chat/limits.py HEARTBEAT_SECONDS
+const STALE_MS = 25000; // chat/limits.py CONNECTION_TTL_SECONDS: no frame for that long = dead
+const BACKOFF_MIN_MS = 500;
+const BACKOFF_MAX_MS = 15000;
+// Close codes after which retrying cannot help (chat/codes.py CloseCode).
+const FINAL_CLOSE_CODES = new Set([4001, 4003, 4029]);
+
+export class DeskSocket {
+  /**
+   * @param {string} path e.g. "/ws/visitor/"
+   * @param {{hello: () => object, onFrame: (frame: object) => void,
+   *          onStatus: (status: string, code?: number) => void}} handlers
+   *   status is "connecting", "open", "reconnecting" or "closed" (final).
+   */
+  constructor(path, handlers) {
+    this.path = path;
+    this.handlers = handlers;
+    this.ws = null;
+    this.attempt = 0;
+    this.stopped = false;
+    this.timers = { heartbeat: null, retry: null };
+    this.lastFrameAt = 0;
+    window.addEventListener("online", () => this.reconnectNow());
+  }
+
+  get url() {
+    const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
+    return scheme + "//" + window.location.host + this.path;
+  }
+
+  connect() {
+    if (this.stopped) return;
+    this.handlers.onStatus(this.attempt === 0 ? "connecting" : "reconnecting");
+    let ws;
+    try {
+      ws = new WebSocket(this.url);
+    } catch (error) {
+      this.scheduleRetry();
+      return;
+    }
+    this.ws = ws;
+    ws.addEventListener("open", () => {
+      this.attempt = 0;
+      this.lastFrameAt = Date.now();
+      ws.send(JSON.stringify(this.handlers.hello()));
+      this.handlers.onStatus("open");
+      this.startHeartbeat();
+    });
+    ws.addEventListener("message", (event) => {
+      this.lastFrameAt = Date.now();
+      let frame;
+      try {
+        frame = JSON.parse(event.data);
+      } catch (error) {
+        return; // the server only sends JSON; ignore anything else rather than crash
+      }
+      if (frame && typeof frame.type === "string") this.handlers.onFrame(frame);
+    });
+    ws.addEventListener("close", (event) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      this.stopHeartbeat();
+      if (FINAL_CLOSE_CODES.has(event.code)) {
+        this.stopped = true;
+        this.handlers.onStatus("closed", event.code);
+        return;
+      }
+      this.scheduleRetry();
+    });
+    // "error" is always followed by "close", where the retry happens.
+  }
+
+  send(frame) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(frame));
+    return true;
+  }
+
+  get isOpen() {
+    return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
+  }
+
+  scheduleRetry() {
+    if (this.stopped) return;
+    this.handlers.onStatus("reconnecting");
+    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
+    // Jitter spreads the reconnections of many visitors after a server restart.
+    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    this.attempt += 1;
+    window.clearTimeout(this.timers.retry);
+    this.timers.retry = window.setTimeout(() => this.connect(), delay);
+  }
+
+  reconnectNow() {
+    if (this.stopped || this.isOpen) return;
+    window.clearTimeout(this.timers.retry);
+    this.attempt = 0;
+    if (this.ws) this.ws.close();
+    else this.connect();
+  }
+
+  startHeartbeat() {
+    this.stopHeartbeat();
+    this.timers.heartbeat = window.setInterval(() => {
+      if (Date.now() - this.lastFrameAt > STALE_MS && this.ws) {
+        // A half-open socket after a network change: drop it and reconnect.
+        const ws = this.ws;
+        this.ws = null;
+        ws.close();
+        this.stopHeartbeat();
+        this.scheduleRetry();
+        return;
+      }
+      this.send({ type: "ping" });
+    }, HEARTBEAT_MS);
+  }
+
+  stopHeartbeat() {
+    window.clearInterval(this.timers.heartbeat);
+    this.timers.heartbeat = null;
+  }
+}
+
+/** A short, translated line for the connection status element. */
+export function statusText(status) {
+  /* global gettext */
+  switch (status) {
+    case "connecting": return gettext("Connecting to the desk…");
+    case "reconnecting": return gettext("Connection lost. Reconnecting…");
+    case "closed": return gettext("The connection was closed. Reload the page to try again.");
+    default: return "";
+  }
+}
