@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     UNKNOWN_RESOURCE = "unknown_resource"
     NOTHING_TO_RATE = "nothing_to_rate"
     SERVICE_UNAVAILABLE = "service_unavailable"  # the desk's store did not answer
+    TOO_MANY_CONNECTIONS = "too_many_connections"  # followed by close code 4009
     # Refusals of the desk's rules (chat/core/errors.py), passed through by their own code:
     UNKNOWN_POLE = "unknown_pole"
     POLE_CLOSED = "pole_closed"

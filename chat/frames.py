@@ -445,6 +445,13 @@ class ColleagueMessageOut(Frame):
     sent_at: float
 
 
+class Colleagues(Frame):
+    """Everyone on shift, re-sent when someone's status or load changes."""
+
+    type: Literal["colleagues"] = "colleagues"
+    colleagues: list[ColleagueCard]
+
+
 class Error(Frame):
     type: Literal["error"] = "error"
     code: str
@@ -456,7 +463,8 @@ ServerFrame = Annotated[
     Welcome | StaffWelcome | Snapshot | StaffSnapshot | Lobby | Pong | Queued | Position | Matched
     | MessageOut | TypingOut | ResourceShared | CounsellorJoined | CounsellorLeft | Transferred
     | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone | ConversationOpened
-    | ConversationClosed | VisitorPresence | ShiftChanged | ColleagueMessageOut | Error,
+    | ConversationClosed | VisitorPresence | ShiftChanged | ColleagueMessageOut | Colleagues
+    | Error,
     Field(discriminator="type"),
 ]
 SERVER_FRAMES: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)

@@ -1,0 +1,1 @@
+"""Websocket consumers: they decode a frame, call one service, and encode the answer."""

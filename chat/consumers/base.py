@@ -1,0 +1,194 @@
+"""What every desk socket shares: limits, frame decoding, error mapping, group plumbing."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.utils import translation
+from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+from pydantic import TypeAdapter, ValidationError
+
+from chat.codes import CloseCode, ErrorCode
+from chat.core.errors import DeskError
+from chat.errors import LiveDeskError, error_for, error_frame
+from chat.frames import Frame, Lobby, PoleStatus
+from chat.limits import MAX_FRAME_BYTES, TokenBucket, ViolationCounter
+from chat.runtime import desk_runtime
+from chat.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Any], Awaitable[None]]
+
+
+class DeskSocket(AsyncWebsocketConsumer):
+    """Base consumer: subclasses declare `frames` (a TypeAdapter) and `on_<type>` handlers."""
+
+    frames: TypeAdapter[Any]
+
+    async def websocket_connect(self, message: dict[str, Any]) -> None:
+        self.language = self._language()
+        self.bucket = TokenBucket()
+        self.violations = ViolationCounter()
+        self.greeted = False
+        self.groups_joined: set[str] = set()
+        self.closed = False
+        await super().websocket_connect(message)
+
+    # --- sending ------------------------------------------------------------------------
+
+    async def send_frame(self, frame: Frame) -> None:
+        if not self.closed:
+            await self.send(text_data=frame.model_dump_json())
+
+    async def send_error(self, code: str, *, frame_type: str | None = None) -> None:
+        with translation.override(self.language):
+            await self.send_frame(error_frame(code, frame_type=frame_type))
+
+    async def close_with(self, code: CloseCode) -> None:
+        self.closed = True
+        await self.close(code=int(code))
+
+    # --- receiving ----------------------------------------------------------------------
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if text_data is None:
+            await self._violation(ErrorCode.MALFORMED_FRAME)
+            return
+        if len(text_data) > MAX_FRAME_BYTES or len(text_data.encode()) > MAX_FRAME_BYTES:
+            await self._violation(ErrorCode.FRAME_TOO_LARGE)
+            return
+        if not self.bucket.allow():
+            await self._violation(ErrorCode.RATE_LIMITED)
+            return
+        try:
+            frame = self.frames.validate_json(text_data)
+        except ValidationError as error:
+            await self.send_error(_validation_code(error), frame_type=_frame_type(text_data))
+            return
+        if frame.type != "hello" and not self.greeted:
+            await self.send_error(ErrorCode.HELLO_FIRST, frame_type=frame.type)
+            return
+        handler: Handler = getattr(self, "on_" + frame.type)
+        try:
+            with translation.override(self.language):
+                await handler(frame)
+        except (DeskError, LiveDeskError, StoreError) as refusal:
+            if isinstance(refusal, StoreError):
+                logger.warning("store unavailable during %s", frame.type)
+            with translation.override(self.language):
+                await self.send_frame(error_for(refusal, frame_type=frame.type))
+
+    async def _violation(self, code: ErrorCode) -> None:
+        await self.send_error(code)
+        if self.violations.record():
+            logger.info("closing an abusive socket", extra={"reason": str(code)})
+            await self.close_with(CloseCode.ABUSE)
+
+    # --- groups -------------------------------------------------------------------------
+
+    async def join_group(self, group: str) -> None:
+        if group not in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.add(group)
+
+    async def leave_group(self, group: str) -> None:
+        if group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined.discard(group)
+
+    async def leave_all_groups(self) -> None:
+        for group in list(self.groups_joined):
+            await self.leave_group(group)
+
+    # --- channel-layer message handlers (see chat/publisher.py) ---------------------------
+
+    async def desk_frame(self, message: dict[str, Any]) -> None:
+        for group in message.get("join", ()):
+            await self.join_group(group)
+        for group in message.get("leave", ()):
+            await self.leave_group(group)
+        await self.on_desk_frame(message)
+        if not self.closed:
+            await self.send(text_data=json.dumps(message["frame"]))
+
+    async def on_desk_frame(self, message: dict[str, Any]) -> None:
+        """Hook: a subclass updates what it knows (its conversations) before the frame goes out."""
+
+    async def chat_relay(self, message: dict[str, Any]) -> None:
+        if message.get("skip") != self.channel_name and not self.closed:
+            await self.send(text_data=json.dumps(message["frame"]))
+
+    async def desk_loads(self, message: dict[str, Any]) -> None:
+        await self.send_frame(Lobby(poles=await self.pole_statuses(message["loads"])))
+
+    # --- helpers --------------------------------------------------------------------------
+
+    async def pole_statuses(self, figures: list[dict[str, Any]] | None = None,
+                            *, all_poles: bool = False) -> list[PoleStatus]:
+        """Pole figures in this socket's language; every active pole when `all_poles`."""
+        from chat.services import pole_figures
+
+        by_slug = {f["pole"]: f for f in figures or []}
+        if all_poles:
+            by_slug = {**(await pole_figures()), **by_slug}
+        statuses = []
+        for pole in await desk_runtime().directory.poles():
+            if not all_poles and pole.slug not in by_slug:
+                continue
+            figures_ = by_slug.get(pole.slug, {})
+            statuses.append(PoleStatus(
+                slug=pole.slug, name=pole.name(self.language), colour=pole.colour,
+                open=pole.is_open, opens_at=pole.opens_at,
+                counsellors_online=int(figures_.get("counsellors_online", 0)),
+                waiting=int(figures_.get("waiting", 0)),
+                longest_wait=float(figures_.get("longest_wait", 0.0)),
+                estimate_seconds=figures_.get("estimate_seconds"),
+            ))
+        return statuses
+
+    def _language(self) -> str:
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        for candidate in query.get("lang", []):
+            try:
+                return get_supported_language_variant(candidate)
+            except LookupError:
+                pass
+        headers = dict(self.scope.get("headers", []))
+        accept = headers.get(b"accept-language", b"").decode("latin-1")
+        for candidate, _quality in parse_accept_lang_header(accept):
+            try:
+                return get_supported_language_variant(candidate)
+            except LookupError:
+                continue
+        from django.conf import settings
+
+        return str(settings.LANGUAGE_CODE)
+
+    @staticmethod
+    def server_time() -> float:
+        return time.time()
+
+
+def _frame_type(text_data: str) -> str | None:
+    try:
+        decoded = json.loads(text_data)
+    except ValueError:
+        return None
+    kind = decoded.get("type") if isinstance(decoded, dict) else None
+    return kind if isinstance(kind, str) and len(kind) <= 40 else None
+
+
+def _validation_code(error: ValidationError) -> ErrorCode:
+    for detail in error.errors():
+        if detail["type"] in {"union_tag_invalid"}:
+            return ErrorCode.UNKNOWN_FRAME
+        if detail["type"] == "string_too_long" and detail["loc"][-1:] == ("text",):
+            return ErrorCode.MESSAGE_TOO_LONG
+    return ErrorCode.MALFORMED_FRAME

@@ -1,0 +1,206 @@
+"""A counsellor's socket: a Django login at the handshake, the role checked on every frame."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from channels.db import database_sync_to_async
+
+from chat import relay, services
+from chat.codes import CloseCode, ErrorCode
+from chat.consumers.base import DeskSocket
+from chat.core.errors import InvalidCapacity
+from chat.errors import Forbidden, NotInConversation
+from chat.frames import (
+    COUNSELLOR_FRAMES,
+    Accept,
+    Block,
+    ColleagueMessageIn,
+    Colleagues,
+    Decline,
+    EndByCounsellor,
+    Hello,
+    Invite,
+    LeaveConversation,
+    MessageIn,
+    Pause,
+    Ping,
+    Pong,
+    Resume,
+    SendResource,
+    ShiftEnd,
+    ShiftStart,
+    StaffWelcome,
+    Transfer,
+    TypingIn,
+)
+from chat.identity import LOBBY_GROUP, STAFF_GROUP, conversation_group, counsellor_group
+from chat.outcomes import outcome_labels
+from chat.presence import presence
+from chat.services import StaffMember
+from virtualcite.models import Role, StaffProfile
+
+# A role withdrawn in the admin (or an account deactivated) takes effect within this delay,
+# without a database query on every chat message.
+ROLE_RECHECK_SECONDS = 30.0
+
+
+class CounsellorSocket(DeskSocket):
+    frames = COUNSELLOR_FRAMES
+
+    async def connect(self) -> None:
+        self.member: StaffMember | None = None
+        self.conversations: set[str] = set()
+        await self.accept()  # accept first: a refusal must carry its close code
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close_with(CloseCode.UNAUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.member = await database_sync_to_async(_load_member)(user.pk)
+        self.checked_at = time.monotonic()
+        if self.member is None:
+            await self.close_with(CloseCode.FORBIDDEN)
+
+    async def disconnect(self, code: int) -> None:
+        if self.member is not None and self.greeted:
+            # The lease is not ended here: a reload within the lease resumes the shift; a
+            # closed browser lets it expire, which requeues the visitors at the head.
+            presence.remove_counsellor(self.member.id)
+        await self.leave_all_groups()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.member is None or self.closed:
+            return
+        if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
+            self.member = await database_sync_to_async(_load_member)(self.user_id)
+            self.checked_at = time.monotonic()
+            if self.member is None:
+                await self.send_error(ErrorCode.FORBIDDEN)
+                await self.close_with(CloseCode.FORBIDDEN)
+                return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    @property
+    def me(self) -> StaffMember:
+        assert self.member is not None  # connect() closed the socket otherwise
+        return self.member
+
+    # --- frames -------------------------------------------------------------------------
+
+    async def on_hello(self, frame: Hello) -> None:
+        for group in (counsellor_group(self.me.id), LOBBY_GROUP, STAFF_GROUP):
+            await self.join_group(group)
+        if not self.greeted:
+            presence.add_counsellor(self.me.id)
+        self.greeted = True
+        state = await services.counsellor_state(
+            member=self.me, poles=await self.pole_statuses(all_poles=True))
+        self.conversations = {summary.id for summary in state.conversations}
+        for conversation in self.conversations:
+            await self.join_group(conversation_group(conversation))
+        await self.send_frame(StaffWelcome(state=state, server_time=self.server_time(),
+                                           outcome_tags=outcome_labels()))
+
+    async def on_ping(self, frame: Ping) -> None:
+        await self.send_frame(Pong(server_time=self.server_time()))
+
+    async def on_shift_start(self, frame: ShiftStart) -> None:
+        poles = list(dict.fromkeys(frame.poles))
+        if not set(poles) <= set(self.me.poles):
+            raise Forbidden()
+        if frame.capacity > self.me.max_conversations:
+            raise InvalidCapacity(frame.capacity)
+        await services.counsellor_shift_start(member=self.me, poles=poles,
+                                              capacity=frame.capacity)
+
+    async def on_pause(self, frame: Pause) -> None:
+        await services.counsellor_pause(counsellor_id=self.me.id)
+
+    async def on_resume(self, frame: Resume) -> None:
+        await services.counsellor_resume(counsellor_id=self.me.id)
+
+    async def on_shift_end(self, frame: ShiftEnd) -> None:
+        await services.counsellor_drain(counsellor_id=self.me.id)
+
+    async def on_accept(self, frame: Accept) -> None:
+        await services.offer_accept(counsellor_id=self.me.id, visitor=frame.visitor)
+
+    async def on_decline(self, frame: Decline) -> None:
+        await services.offer_decline(counsellor_id=self.me.id, visitor=frame.visitor)
+
+    async def on_message(self, frame: MessageIn) -> None:
+        await relay.message_relay(conversation_id=self._mine(frame.conversation),
+                                  sender="counsellor", author=self.me.card, text=frame.text,
+                                  client_id=frame.client_id)
+
+    async def on_typing(self, frame: TypingIn) -> None:
+        await relay.typing_relay(conversation_id=self._mine(frame.conversation),
+                                 sender="counsellor", author=self.me.display_name,
+                                 active=frame.active, skip_channel=self.channel_name)
+
+    async def on_send_resource(self, frame: SendResource) -> None:
+        await relay.resource_share(conversation_id=self._mine(frame.conversation),
+                                   author=self.me.card, resource_id=frame.resource)
+
+    async def on_transfer(self, frame: Transfer) -> None:
+        await services.conversation_transfer(counsellor_id=self.me.id,
+                                             conversation_id=self._mine(frame.conversation),
+                                             pole=frame.pole, note=frame.note)
+
+    async def on_invite(self, frame: Invite) -> None:
+        await services.conversation_invite(counsellor_id=self.me.id,
+                                           conversation_id=self._mine(frame.conversation),
+                                           colleague_id=frame.colleague)
+
+    async def on_leave_conversation(self, frame: LeaveConversation) -> None:
+        await services.conversation_leave(counsellor_id=self.me.id,
+                                          conversation_id=self._mine(frame.conversation))
+
+    async def on_end(self, frame: EndByCounsellor) -> None:
+        await services.conversation_end(counsellor_id=self.me.id,
+                                        conversation_id=self._mine(frame.conversation),
+                                        outcome_tags=frame.outcome_tags)
+
+    async def on_block(self, frame: Block) -> None:
+        await services.visitor_block(counsellor_id=self.me.id,
+                                     conversation_id=self._mine(frame.conversation),
+                                     hours=frame.hours)
+
+    async def on_colleague_message(self, frame: ColleagueMessageIn) -> None:
+        await relay.colleague_message(author=self.me.card, text=frame.text,
+                                      help_wanted=frame.help)
+
+    # --- desk events ----------------------------------------------------------------------
+
+    async def on_desk_frame(self, message: dict[str, Any]) -> None:
+        frame = message["frame"]
+        if frame["type"] == "conversation":
+            self.conversations.add(frame["conversation"]["id"])
+        elif frame["type"] == "conversation_closed":
+            self.conversations.discard(frame["conversation"])
+
+    async def desk_colleagues(self, message: dict[str, Any]) -> None:
+        await self.send_frame(Colleagues.model_validate(
+            {"type": "colleagues", "colleagues": message["colleagues"]}))
+
+    def _mine(self, conversation_id: str | None) -> str:
+        if conversation_id is None or conversation_id not in self.conversations:
+            raise NotInConversation()
+        return conversation_id
+
+
+def _load_member(user_id: int) -> StaffMember | None:
+    """The counsellor behind a session, or None if the account may not counsel."""
+    profile = (StaffProfile.objects.select_related("user", "institution")
+               .filter(user_id=user_id, user__is_active=True,
+                       user__groups__name=Role.COUNSELLOR).first())
+    if profile is None:
+        return None
+    return StaffMember(
+        id=str(user_id), display_name=profile.display_name,
+        institution=profile.institution.short_name if profile.institution else "",
+        poles=tuple(profile.poles.filter(active=True).values_list("slug", flat=True)),
+        max_conversations=profile.max_conversations,
+    )

@@ -1,0 +1,64 @@
+"""Visitor tokens, their public handles, and the channel-layer group names.
+
+A visitor token is the only key to a place in the queue or a conversation: it is never shown
+to counsellors nor sent through Redis as a group name. Counsellors see a *handle*, derived
+from the token with the server's secret so it cannot be turned back into the token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+
+# 128 bits, as DESIGN.md asks: unguessable for the life of a ticket.
+TOKEN_BYTES = 16
+HANDLE_HEX = 16
+
+_ADJECTIVES = ("Curious", "Bold", "Calm", "Bright", "Keen", "Steady", "Swift", "Gentle",
+               "Brave", "Wise", "Lively", "Patient")
+_NOUNS = ("Heron", "Otter", "Lynx", "Falcon", "Maple", "Cedar", "Comet", "River", "Harbour",
+          "Meadow", "Beacon", "Willow")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def new_conversation_id() -> str:
+    return secrets.token_hex(8)
+
+
+def new_pseudonym() -> str:
+    """A friendly generated name, so a counsellor can tell several visitors apart."""
+    return f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_NOUNS)} {secrets.randbelow(90) + 10}"
+
+
+def _digest(purpose: bytes, token: str) -> str:
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, purpose + token.encode(), hashlib.sha256).hexdigest()
+
+
+def visitor_handle(token: str) -> str:
+    """What counsellors see and send back (accept/decline) instead of the token."""
+    return _digest(b"handle:", token)[:HANDLE_HEX]
+
+
+def visitor_group(token: str) -> str:
+    return "visitor." + _digest(b"group:", token)[:32]
+
+
+def counsellor_group(counsellor_id: str) -> str:
+    return f"counsellor.{counsellor_id}"
+
+
+def conversation_group(conversation_id: str) -> str:
+    return f"conversation.{conversation_id}"
+
+
+# Everyone watching pole figures: visitors in the lobby and counsellors on their desk page.
+LOBBY_GROUP = "lobby"
+# Everyone on shift: the colleague channel and the list of colleagues.
+STAFF_GROUP = "staff"

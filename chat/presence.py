@@ -1,0 +1,80 @@
+"""This process's live sockets, and the loop that keeps their desk leases alive.
+
+One maintenance step per process every MAINTAIN_SECONDS renews every local lease and runs the
+desk's tick in a single store mutation, instead of one mutation per socket heartbeat.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import Counter
+
+from chat.core.model import DeskConfig
+from chat.store.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+# Well inside the 20 s lease (DeskConfig.lease_ttl); also the precision of offer expiry.
+MAINTAIN_SECONDS = 2.0
+assert MAINTAIN_SECONDS * 5 <= DeskConfig().lease_ttl
+
+
+class LocalPresence:
+    """Which visitor tokens and counsellors have a socket open in this process."""
+
+    def __init__(self) -> None:
+        self.tokens: Counter[str] = Counter()
+        self.counsellors: Counter[str] = Counter()
+        self._task: asyncio.Task[None] | None = None
+
+    def add_visitor(self, token: str) -> None:
+        self.tokens[token] += 1
+        self._ensure_running()
+
+    def remove_visitor(self, token: str) -> bool:
+        """Forget one socket of `token`; True when it was this process's last one."""
+        self.tokens[token] -= 1
+        if self.tokens[token] <= 0:
+            del self.tokens[token]
+            return True
+        return False
+
+    def add_counsellor(self, counsellor_id: str) -> None:
+        self.counsellors[counsellor_id] += 1
+        self._ensure_running()
+
+    def remove_counsellor(self, counsellor_id: str) -> None:
+        self.counsellors[counsellor_id] -= 1
+        if self.counsellors[counsellor_id] <= 0:
+            del self.counsellors[counsellor_id]
+
+    def _ensure_running(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._task is None or self._task.done() or self._task.get_loop() is not loop:
+            self._task = loop.create_task(self._maintain_forever(), name="desk-maintenance")
+
+    async def _maintain_forever(self) -> None:
+        from chat.services import desk_maintain
+
+        while True:
+            try:
+                await desk_maintain(tokens=set(self.tokens), counsellor_ids=set(self.counsellors))
+            except StoreError:
+                # Redis restarting: leases are renewed on the next step; nothing is lost.
+                logger.warning("desk maintenance skipped: store unavailable")
+            except Exception:
+                logger.exception("desk maintenance failed")
+            await asyncio.sleep(MAINTAIN_SECONDS)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except (asyncio.CancelledError, RuntimeError):
+                pass
+            self._task = None
+
+
+presence = LocalPresence()

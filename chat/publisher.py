@@ -1,0 +1,195 @@
+"""The one place that turns desk events into messages for clients (zulip's `send_event`).
+
+`deliveries` is pure: events in, (group, channel-layer message) pairs out, each carrying a
+frame of chat/frames.py already built. `publish` sends them. Group membership changes ride on
+the same messages (`join`/`leave`), so a consumer joins a conversation's group exactly when it
+learns about the conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from channels.layers import get_channel_layer
+
+from chat.core import events as ev
+from chat.frames import (
+    ConversationClosed,
+    ConversationOpened,
+    ConversationSummary,
+    CounsellorCard,
+    CounsellorJoined,
+    CounsellorLeft,
+    Ended,
+    Frame,
+    Left,
+    Matched,
+    OfferFrame,
+    OfferGone,
+    Position,
+    Queued,
+    Requeued,
+    Shift,
+    ShiftChanged,
+    Transferred,
+    VisitorPresence,
+)
+from chat.frames import Blocked as BlockedFrame
+from chat.frames import Offer as OfferModel
+from chat.identity import (
+    LOBBY_GROUP,
+    STAFF_GROUP,
+    conversation_group,
+    counsellor_group,
+    visitor_group,
+    visitor_handle,
+)
+
+logger = logging.getLogger(__name__)
+
+Delivery = tuple[str, dict[str, Any]]
+
+
+def frame_message(frame: Frame, *, join: Sequence[str] = (), leave: Sequence[str] = (),
+                  rateable: str | None = None) -> dict[str, Any]:
+    """A channel-layer message that makes the receiving consumer send `frame`."""
+    return {"type": "desk.frame", "frame": frame.model_dump(mode="json"), "join": list(join),
+            "leave": list(leave), "rateable": rateable}
+
+
+def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationSummary],
+               cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None]
+               ) -> list[Delivery]:
+    """Who must hear of each event, and the frame they get.
+
+    `summaries`, `cards` and `shifts` are read from the state in the same mutation, for the
+    frames that show more than the event carries.
+    """
+    out: list[Delivery] = []
+    for event in events:
+        out.extend(_deliveries_of(event, summaries, cards, shifts))
+    return out
+
+
+def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
+                   cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None]
+                   ) -> list[Delivery]:
+    match event:
+        case ev.VisitorQueued(token=token, pole=pole, position=position):
+            return [(visitor_group(token), frame_message(
+                Queued(token=token, pole=pole, position=position, estimate_seconds=None)))]
+        case ev.PositionChanged(token=token, pole=pole, position=position,
+                                estimate_seconds=estimate):
+            return [(visitor_group(token), frame_message(
+                Position(pole=pole, position=position, estimate_seconds=estimate)))]
+        case ev.OfferMade():
+            offer = OfferModel(visitor=visitor_handle(event.token), pseudonym=event.pseudonym,
+                               pole=event.pole, expires_at=event.expires_at,
+                               handover_note=event.handover_note,
+                               transferred_from=event.transferred_from)
+            return [(counsellor_group(event.counsellor_id), frame_message(OfferFrame(offer=offer)))]
+        case ev.OfferExpired(token=token, counsellor_id=cid):
+            return [_offer_gone(cid, token, "expired")]
+        case ev.OfferDeclined(token=token, counsellor_id=cid):
+            return [_offer_gone(cid, token, "declined")]
+        case ev.OfferWithdrawn(token=token, counsellor_id=cid, reason=reason):
+            return [_offer_gone(cid, token, reason)]
+        case ev.ConversationStarted(conversation_id=conv, token=token, counsellor_id=cid):
+            group = conversation_group(conv)
+            out = [(visitor_group(token), frame_message(
+                Matched(conversation=conv, counsellor=cards[cid]), join=[group]))]
+            if conv in summaries:
+                out.append((counsellor_group(cid), frame_message(
+                    ConversationOpened(conversation=summaries[conv]), join=[group])))
+            return out
+        case ev.CounsellorInvited(conversation_id=conv, counsellor_id=cid):
+            group = conversation_group(conv)
+            out = [(group, frame_message(CounsellorJoined(conversation=conv,
+                                                          counsellor=cards[cid])))]
+            if conv in summaries:
+                out.append((counsellor_group(cid), frame_message(
+                    ConversationOpened(conversation=summaries[conv]), join=[group])))
+            return out
+        case ev.CounsellorLeftConversation(conversation_id=conv, counsellor_id=cid,
+                                           reason=reason):
+            group = conversation_group(conv)
+            return [
+                (counsellor_group(cid), frame_message(
+                    ConversationClosed(conversation=conv, reason=reason), leave=[group])),
+                (group, frame_message(CounsellorLeft(conversation=conv, counsellor=cards[cid],
+                                                     reason=reason))),
+            ]
+        case ev.ConversationTransferred(conversation_id=conv, token=token, from_pole=src,
+                                        to_pole=dst):
+            return [(visitor_group(token), frame_message(
+                Transferred(conversation=conv, from_pole=src, to_pole=dst),
+                leave=[conversation_group(conv)]))]
+        case ev.ConversationEnded(conversation_id=conv, token=token, counsellor_ids=cids,
+                                  reason=reason):
+            group = conversation_group(conv)
+            can_rate = reason not in {"blocked", "transferred", "visitor_lost"}
+            out = [(visitor_group(token), frame_message(
+                Ended(conversation=conv, reason=reason, can_rate=can_rate), leave=[group],
+                rateable=conv if can_rate else None))]
+            out.extend((counsellor_group(cid), frame_message(
+                ConversationClosed(conversation=conv, reason=reason), leave=[group]))
+                for cid in cids)
+            return out
+        case ev.VisitorRequeued(token=token, pole=pole, reason=reason):
+            return [(visitor_group(token), frame_message(Requeued(pole=pole, reason=reason)))]
+        case ev.VisitorDisconnected(token=token) | ev.VisitorResumed(token=token):
+            conv = _conversation_of(token, summaries)
+            if conv is None:
+                return []
+            connected = isinstance(event, ev.VisitorResumed)
+            return [(conversation_group(conv), frame_message(
+                VisitorPresence(conversation=conv, connected=connected)))]
+        case ev.VisitorLeft(token=token, reason="left"):
+            return [(visitor_group(token), frame_message(Left()))]
+        case ev.VisitorBlocked(token=token, until=until):
+            return [(visitor_group(token), frame_message(BlockedFrame(until=until)))]
+        case ev.CounsellorOnline(counsellor_id=cid) | ev.CounsellorResumed(counsellor_id=cid) \
+                | ev.CounsellorDraining(counsellor_id=cid):
+            return [_shift_changed(cid, shifts, None)]
+        case ev.CounsellorPaused(counsellor_id=cid, reason=reason):
+            return [_shift_changed(cid, shifts, reason)]
+        case ev.CounsellorWentOffline(counsellor_id=cid):
+            return [(counsellor_group(cid), frame_message(ShiftChanged(shift=None,
+                                                                       reason="offline")))]
+        case ev.CounsellorLost(counsellor_id=cid):
+            return [(counsellor_group(cid), frame_message(ShiftChanged(shift=None,
+                                                                       reason="lost")))]
+    return []
+
+
+def _offer_gone(counsellor_id: str, token: str, reason: str) -> Delivery:
+    return (counsellor_group(counsellor_id),
+            frame_message(OfferGone(visitor=visitor_handle(token), reason=reason)))
+
+
+def _shift_changed(counsellor_id: str, shifts: dict[str, Shift | None],
+                   reason: str | None) -> Delivery:
+    return (counsellor_group(counsellor_id),
+            frame_message(ShiftChanged(shift=shifts.get(counsellor_id), reason=reason)))
+
+
+def _conversation_of(token: str, summaries: dict[str, ConversationSummary]) -> str | None:
+    handle = visitor_handle(token)
+    return next((conv for conv, summary in summaries.items() if summary.visitor == handle), None)
+
+
+async def publish(messages: Iterable[Delivery], *, loads: list[dict[str, Any]],
+                  colleagues: list[dict[str, Any]] | None) -> None:
+    """Send every delivery, then the changed pole figures and the colleague list."""
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group, message in messages:
+        await layer.group_send(group, message)
+    if loads:
+        await layer.group_send(LOBBY_GROUP, {"type": "desk.loads", "loads": loads})
+    if colleagues is not None:
+        await layer.group_send(STAFF_GROUP, {"type": "desk.colleagues",
+                                             "colleagues": colleagues})

@@ -1,0 +1,26 @@
+"""Fixtures for tests that run the live desk in this process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from django.test import override_settings
+
+from chat.presence import presence
+from chat.runtime import reset_runtime
+
+
+@pytest.fixture
+async def live_desk(transactional_db: None) -> AsyncIterator[None]:
+    """A fresh in-memory desk and the demo directory, with DEBUG on for demo logins."""
+    from channels.db import database_sync_to_async
+
+    from virtualcite.demo import load_demo
+
+    await reset_runtime()
+    await database_sync_to_async(load_demo)()
+    with override_settings(DEBUG=True):
+        yield
+    await presence.stop()
+    await reset_runtime()
