@@ -2,6 +2,8 @@
 /* global gettext, ngettext, interpolate */
 
 const lang = () => document.documentElement.lang || "fr";
+// Opening hours are the Cité's: show them in its time zone, as the server-rendered page does.
+const timeZone = () => document.body.dataset.timeZone || undefined;
 
 /** "about 5 minutes", "less than a minute", or "unknown" when the desk cannot tell. */
 export function formatEstimate(seconds) {
@@ -24,6 +26,7 @@ export function formatWhen(epochSeconds) {
   if (!epochSeconds) return "";
   return new Date(epochSeconds * 1000).toLocaleString(lang(), {
     weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit",
+    timeZone: timeZone(),
   });
 }
 

@@ -1,0 +1,645 @@
+// The counsellor's desk: shift, queues, offers with a countdown, several conversations as tabs,
+// resource cards, transfer, invite, end with outcome tags, block, and the colleague channel.
+//
+// `staff_welcome`/`staff_state` replace the screen's state (the desk is the truth). Transcripts
+// exist in this page only: closing the tab or reloading forgets them, by design.
+/* global gettext, ngettext, interpolate */
+import { DeskSocket, statusText } from "./socket.js";
+import { announce, clientId, el, safeFragment, show, textOf } from "./dom.js";
+import { formatClock, formatDuration, formatEstimate, formatWhen } from "./format.js";
+
+const TYPING_SEND_EVERY_MS = 3000;
+const TYPING_IDLE_MS = 4000;
+const TYPING_SHOWN_MS = 8000;
+
+const root = document.getElementById("counsellor-desk");
+const data = JSON.parse(document.getElementById("desk-data").textContent);
+const $ = (id) => document.getElementById(id);
+const ui = {
+  connection: $("connection"),
+  notice: $("notice"),
+  shiftForm: $("shift-form"),
+  shiftPoles: $("shift-poles"),
+  shiftCapacity: $("shift-capacity"),
+  shiftOn: $("shift-on"),
+  shiftStatus: $("shift-status"),
+  pause: $("pause"),
+  resume: $("resume"),
+  shiftEnd: $("shift-end"),
+  queues: document.querySelector("#queues tbody"),
+  offers: $("offers"),
+  noOffers: $("no-offers"),
+  tabs: $("conversation-tabs"),
+  panels: $("conversation-panels"),
+  noConversations: $("no-conversations"),
+  colleagues: $("colleagues"),
+  colleagueLog: $("colleague-log"),
+  colleagueForm: $("colleague-form"),
+  colleagueText: $("colleague-text"),
+  colleagueHelp: $("colleague-help"),
+  live: $("live"),
+  template: $("conversation-template"),
+};
+
+const poleNames = new Map(data.poles.map((pole) => [pole.slug, pole.name]));
+let state = { me: null, shift: null, offers: [], conversations: [], poles: [], colleagues: [] };
+let outcomeTags = {};
+let clockOffset = 0; // server_time - local time, in seconds, for the offers' countdown
+let connected = false;
+let selected = null; // id of the conversation shown
+let acceptedVisitor = null; // the offer just accepted: its conversation gets the focus
+// conversation id -> {summary, panel, tab, pending: Map, closed, unread, typingTimer}
+const conversations = new Map();
+
+const poleName = (slug) => poleNames.get(slug) || slug;
+const now = () => Date.now() / 1000 + clockOffset;
+const cardLabel = (card) => interpolate(gettext("%(name)s (%(institution)s)"),
+                                        { name: card.name, institution: card.institution }, true);
+
+function setNotice(text) {
+  ui.notice.replaceChildren(...(text ? [el("p", {}, text)] : []));
+  show(ui.notice, Boolean(text));
+}
+
+function send(frame) {
+  if (socket.send(frame)) return true;
+  setNotice(gettext("You are not connected at the moment. Please wait for the connection to come back."));
+  return false;
+}
+
+// --- shift and queues -----------------------------------------------------------------------
+
+function renderShiftForm() {
+  if (ui.shiftPoles.childElementCount) return;
+  for (const pole of data.poles) {
+    const checked = data.my_poles.includes(pole.slug);
+    ui.shiftPoles.append(el("label", { class: "inline" },
+      el("input", { type: "checkbox", name: "poles", value: pole.slug, checked }), " ", pole.name));
+  }
+}
+
+function renderShift() {
+  const shift = state.shift;
+  show(ui.shiftForm, !shift);
+  show(ui.shiftOn, Boolean(shift));
+  if (!shift) { renderShiftForm(); return; }
+  const labels = { available: gettext("On shift, receiving visitors"),
+                   paused: gettext("Paused: you receive no new visitor"),
+                   draining: gettext("Ending: your conversations finish, no new visitor") };
+  ui.shiftStatus.textContent = (labels[shift.status] || shift.status) + " · "
+    + interpolate(gettext("Poles: %(poles)s"), { poles: shift.poles.map(poleName).join(", ") }, true)
+    + " · " + interpolate(gettext("Capacity: %(n)s"), { n: shift.capacity }, true);
+  ui.pause.hidden = shift.status !== "available";
+  ui.resume.hidden = shift.status === "available";
+  ui.shiftEnd.hidden = shift.status === "draining";
+}
+
+function renderQueues() {
+  ui.queues.replaceChildren(...state.poles.map((pole) => el("tr", { "data-pole": pole.slug },
+    el("th", { scope: "row" }, pole.name),
+    el("td", {}, pole.open ? gettext("Open")
+      : gettext("Closed") + (pole.opens_at ? " · " + interpolate(gettext("opens %(when)s"),
+        { when: formatWhen(pole.opens_at) }, true) : "")),
+    el("td", { class: "waiting" }, String(pole.waiting)),
+    el("td", {}, pole.waiting ? formatDuration(pole.longest_wait) : "—"),
+    el("td", {}, String(pole.counsellors_online)),
+    el("td", {}, formatEstimate(pole.estimate_seconds)))));
+}
+
+function renderColleagues() {
+  const others = state.colleagues.filter((card) => !state.me || card.id !== state.me.id);
+  ui.colleagues.replaceChildren(...(others.length ? others.map((card) => el("li", {},
+    cardLabel(card), " · ", card.poles.map(poleName).join(", "), " · ",
+    interpolate(gettext("%(load)s of %(capacity)s conversations"),
+                { load: card.load, capacity: card.capacity }, true), " · ", card.status))
+    : [el("li", { class: "hint" }, gettext("No colleague is on shift."))]));
+  for (const entry of conversations.values()) fillInviteSelect(entry);
+}
+
+// --- offers -------------------------------------------------------------------------------------
+
+function renderOffers() {
+  ui.offers.replaceChildren(...state.offers.map((offer) => {
+    const countdown = el("span", { class: "countdown", "data-expires": offer.expires_at });
+    const item = el("li", { class: "offer", "data-visitor": offer.visitor },
+      el("p", {}, el("strong", {}, offer.pseudonym), " · ", poleName(offer.pole), " · ", countdown),
+      offer.transferred_from ? el("p", {}, interpolate(gettext("Transferred from %(pole)s"),
+                                                       { pole: poleName(offer.transferred_from) }, true)) : null,
+      offer.handover_note ? el("p", { class: "handover" }, gettext("Handover note:") + " "
+                               + offer.handover_note) : null,
+      el("p", { class: "actions" },
+        el("button", { type: "button", class: "accept", onclick: () => accept(offer.visitor) },
+           gettext("Accept"), el("span", { class: "visually-hidden" }, " " + offer.pseudonym)),
+        " ",
+        el("button", { type: "button", class: "decline secondary",
+                       onclick: () => send({ type: "decline", visitor: offer.visitor }) },
+           gettext("Decline"), el("span", { class: "visually-hidden" }, " " + offer.pseudonym))));
+    return item;
+  }));
+  show(ui.noOffers, state.offers.length === 0);
+  tickCountdowns();
+}
+
+function tickCountdowns() {
+  for (const node of ui.offers.querySelectorAll("[data-expires]")) {
+    const left = Math.max(0, Math.ceil(Number(node.dataset.expires) - now()));
+    node.textContent = interpolate(ngettext("%(s)s second left", "%(s)s seconds left", left),
+                                   { s: left }, true);
+    node.classList.toggle("urgent", left <= 10);
+  }
+}
+window.setInterval(tickCountdowns, 500);
+
+function accept(visitor) {
+  acceptedVisitor = visitor;
+  send({ type: "accept", visitor });
+}
+
+// --- conversations --------------------------------------------------------------------------
+
+function ensureConversation(summary) {
+  let entry = conversations.get(summary.id);
+  if (!entry) {
+    const panel = ui.template.content.firstElementChild.cloneNode(true);
+    const panelId = "conversation-" + summary.id;
+    const tabId = "tab-" + summary.id;
+    panel.id = panelId;
+    panel.setAttribute("aria-labelledby", tabId);
+    panel.dataset.conversation = summary.id;
+    const tab = el("button", { type: "button", role: "tab", id: tabId, "aria-controls": panelId,
+                               "aria-selected": "false", class: "tab", tabindex: "-1",
+                               "data-conversation": summary.id });
+    tab.addEventListener("click", () => select(summary.id, false));
+    tab.addEventListener("keydown", onTabKey);
+    ui.tabs.append(tab);
+    ui.panels.append(panel);
+    entry = { summary, panel, tab, pending: new Map(), closed: false, unread: 0,
+              typingTimer: null, typingSentAt: 0, typingIdle: null };
+    conversations.set(summary.id, entry);
+    wireConversation(entry);
+    if (!selected || !conversations.has(selected)) select(summary.id, false);
+  }
+  entry.summary = summary;
+  renderConversation(entry);
+  return entry;
+}
+
+function renderConversation(entry) {
+  const { summary, panel, tab } = entry;
+  const q = (selector) => panel.querySelector(selector);
+  tab.replaceChildren(summary.pseudonym,
+    entry.unread ? el("span", { class: "unread" }, " (" + entry.unread + ")") : "",
+    entry.closed ? el("span", { class: "ended-mark" }, " · " + gettext("ended")) : "");
+  q(".conversation-title").textContent = interpolate(gettext("%(visitor)s, %(pole)s"),
+    { visitor: summary.pseudonym, pole: poleName(summary.pole) }, true);
+  q(".conversation-meta").textContent = [
+    interpolate(gettext("Waited %(wait)s"), { wait: formatDuration(summary.waited) }, true),
+    interpolate(gettext("With %(names)s"), { names: summary.counsellors.map(cardLabel).join(", ") }, true),
+    summary.visitor_connected ? gettext("Visitor connected")
+      : gettext("Visitor disconnected: their place is kept for a moment"),
+  ].join(" · ");
+  for (const control of panel.querySelectorAll("form button, form textarea, form select, form input")) {
+    control.disabled = entry.closed || !connected;
+  }
+  q(".leave-conversation").hidden = entry.closed || summary.counsellors.length < 2;
+  q(".close-tab").hidden = !entry.closed;
+  fillTransferSelect(entry);
+}
+
+function fillResourceSelect(entry) {
+  const select = entry.panel.querySelector("select[name=resource]");
+  const groups = new Map();
+  for (const resource of data.resources) {
+    if (!groups.has(resource.pole)) groups.set(resource.pole, []);
+    groups.get(resource.pole).push(resource);
+  }
+  // The conversation's own pole first: its documentation is the likeliest card.
+  const order = [...groups.keys()].sort((a, b) => (b === entry.summary.pole) - (a === entry.summary.pole));
+  select.replaceChildren(...order.map((pole) => el("optgroup", { label: poleName(pole) },
+    ...groups.get(pole).map((resource) => el("option", { value: resource.id },
+                                             resource.title + " (" + resource.kind + ")")))));
+}
+
+function fillTransferSelect(entry) {
+  const select = entry.panel.querySelector("select[name=pole]");
+  const current = select.value;
+  select.replaceChildren(...data.poles.filter((pole) => pole.slug !== entry.summary.pole)
+    .map((pole) => el("option", { value: pole.slug }, pole.name)));
+  if (current) select.value = current;
+}
+
+function fillInviteSelect(entry) {
+  const select = entry.panel.querySelector("select[name=colleague]");
+  const present = new Set(entry.summary.counsellors.map((card) => card.id));
+  const options = state.colleagues.filter((card) => !present.has(card.id)
+                                          && (!state.me || card.id !== state.me.id));
+  select.replaceChildren(...options.map((card) => el("option", { value: card.id },
+    cardLabel(card) + " · " + card.poles.map(poleName).join(", "))));
+}
+
+function fillOutcomeTags(entry) {
+  const box = entry.panel.querySelector(".tags");
+  box.replaceChildren(...Object.entries(outcomeTags).map(([tag, label]) => el("label",
+    { class: "inline" }, el("input", { type: "checkbox", name: "outcome", value: tag }), " ", label)));
+}
+
+function wireConversation(entry) {
+  const { panel } = entry;
+  const id = entry.summary.id;
+  const q = (selector) => panel.querySelector(selector);
+  fillResourceSelect(entry);
+  fillInviteSelect(entry);
+  fillOutcomeTags(entry);
+  const text = q(".conversation-message textarea");
+  q(".conversation-message").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const value = text.value.trim();
+    if (!value) return;
+    const cid = clientId();
+    if (!send({ type: "message", conversation: id, text: value, client_id: cid })) return;
+    const item = addLine(entry, "counsellor mine pending", gettext("You"), value);
+    entry.pending.set(cid, item);
+    text.value = "";
+    stopTyping(entry);
+    text.focus();
+  });
+  text.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      q(".conversation-message").requestSubmit();
+    }
+  });
+  text.addEventListener("input", () => {
+    const moment = Date.now();
+    if (moment - entry.typingSentAt > TYPING_SEND_EVERY_MS) {
+      entry.typingSentAt = moment;
+      socket.send({ type: "typing", conversation: id, active: true });
+    }
+    window.clearTimeout(entry.typingIdle);
+    entry.typingIdle = window.setTimeout(() => stopTyping(entry), TYPING_IDLE_MS);
+  });
+  q(".resource-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const resource = Number(q("select[name=resource]").value);
+    if (resource) send({ type: "send_resource", conversation: id, resource });
+  });
+  q(".transfer-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const pole = q("select[name=pole]").value;
+    const note = q("textarea[name=note]").value.trim();
+    if (pole) send({ type: "transfer", conversation: id, pole, note: note || null });
+  });
+  q(".invite-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const colleague = q("select[name=colleague]").value;
+    if (colleague) send({ type: "invite", conversation: id, colleague });
+  });
+  q(".end-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const tags = [...panel.querySelectorAll("input[name=outcome]:checked")].map((box) => box.value);
+    send({ type: "end", conversation: id, outcome_tags: tags });
+  });
+  q(".block-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const hours = Number(q("input[name=hours]").value);
+    if (hours > 0) send({ type: "block", conversation: id, hours });
+  });
+  q(".leave-conversation").addEventListener("click",
+    () => send({ type: "leave_conversation", conversation: id }));
+  q(".close-tab").addEventListener("click", () => removeConversation(id));
+}
+
+function stopTyping(entry) {
+  window.clearTimeout(entry.typingIdle);
+  if (entry.typingSentAt && !entry.closed) {
+    socket.send({ type: "typing", conversation: entry.summary.id, active: false });
+  }
+  entry.typingSentAt = 0;
+}
+
+function select(id, focusPanel) {
+  selected = id;
+  for (const [key, entry] of conversations) {
+    const on = key === id;
+    entry.tab.setAttribute("aria-selected", on ? "true" : "false");
+    entry.tab.tabIndex = on ? 0 : -1;
+    entry.panel.hidden = !on;
+    if (on) {
+      entry.unread = 0;
+      renderConversation(entry);
+    }
+  }
+  if (focusPanel && conversations.has(id)) {
+    conversations.get(id).panel.querySelector(".conversation-message textarea").focus();
+  }
+  show(ui.noConversations, conversations.size === 0);
+}
+
+function onTabKey(event) {
+  // Arrow keys move between tabs (WAI-ARIA tabs pattern).
+  const tabs = [...ui.tabs.querySelectorAll("[role=tab]")];
+  const index = tabs.indexOf(event.currentTarget);
+  let next = null;
+  if (event.key === "ArrowRight") next = tabs[(index + 1) % tabs.length];
+  if (event.key === "ArrowLeft") next = tabs[(index - 1 + tabs.length) % tabs.length];
+  if (event.key === "Home") next = tabs[0];
+  if (event.key === "End") next = tabs[tabs.length - 1];
+  if (next) {
+    event.preventDefault();
+    select(next.dataset.conversation, false);
+    next.focus();
+  }
+}
+
+function removeConversation(id) {
+  const entry = conversations.get(id);
+  if (!entry) return;
+  entry.tab.remove();
+  entry.panel.remove();
+  conversations.delete(id);
+  if (selected === id) {
+    const first = conversations.keys().next();
+    selected = first.done ? null : first.value;
+    if (selected) select(selected, false);
+    const target = selected ? conversations.get(selected).tab : $("conversations-title");
+    target.setAttribute("tabindex", target.getAttribute("tabindex") ?? "-1");
+    target.focus();
+  }
+  show(ui.noConversations, conversations.size === 0);
+}
+
+function closeConversation(id, text) {
+  const entry = conversations.get(id);
+  if (!entry || entry.closed) return;
+  entry.closed = true;
+  window.clearTimeout(entry.typingTimer);
+  show(entry.panel.querySelector(".typing"), false);
+  const note = entry.panel.querySelector(".closed-note");
+  note.textContent = text;
+  show(note, true);
+  addSystem(entry, text);
+  renderConversation(entry);
+}
+
+function addLine(entry, kind, who, content, at) {
+  const body = el("div", { class: "body" });
+  if (content instanceof Node) body.append(content); else body.textContent = content;
+  const item = el("li", { class: "line " + kind },
+    el("span", { class: "meta" }, (who ? who + " · " : "") + formatClock(at || Date.now() / 1000)),
+    body);
+  const list = entry.panel.querySelector(".transcript");
+  list.append(item);
+  list.scrollTop = list.scrollHeight;
+  if (entry.summary.id !== selected && !kind.includes("mine")) {
+    entry.unread += 1;
+    renderConversation(entry);
+  }
+  return item;
+}
+
+function addSystem(entry, text) {
+  addLine(entry, "system", "", text);
+  announce(ui.live, text);
+}
+
+// --- frames from the desk -------------------------------------------------------------------
+
+const closedTexts = () => ({
+  visitor: gettext("The visitor ended the conversation."),
+  counsellor: gettext("The conversation has ended."),
+  visitor_lost: gettext("The visitor did not come back: the conversation has ended."),
+  counsellor_lost: gettext("Your connection was lost: the visitor went back to the head of the queue."),
+  blocked: gettext("The visitor was blocked; the conversation has ended."),
+  transferred: gettext("The visitor was transferred to another pole."),
+  left: gettext("You left the conversation."),
+});
+
+function applyState(next) {
+  state = next;
+  renderShift();
+  renderQueues();
+  renderOffers();
+  const open = new Set();
+  for (const summary of state.conversations) {
+    open.add(summary.id);
+    ensureConversation(summary);
+  }
+  for (const [id, entry] of conversations) {
+    if (!open.has(id) && !entry.closed) closeConversation(id, gettext("The conversation has ended."));
+  }
+  renderColleagues();
+  show(ui.noConversations, conversations.size === 0);
+}
+
+function upsertSummary(summary) {
+  state.conversations = [...state.conversations.filter((c) => c.id !== summary.id), summary];
+}
+
+const handlers = {
+  staff_welcome(frame) {
+    clockOffset = frame.server_time - Date.now() / 1000;
+    outcomeTags = frame.outcome_tags || {};
+    for (const entry of conversations.values()) fillOutcomeTags(entry);
+    applyState(frame.state);
+  },
+  staff_state(frame) { applyState(frame.state); },
+  pong(frame) { clockOffset = frame.server_time - Date.now() / 1000; },
+  shift(frame) {
+    state.shift = frame.shift;
+    renderShift();
+    if (!frame.shift) {
+      setNotice(gettext("Your shift has ended. Thank you."));
+    } else if (frame.reason === "missed_offers") {
+      setNotice(gettext("You were paused because offers went unanswered. Resume when you are ready."));
+    }
+  },
+  offer(frame) {
+    state.offers = [...state.offers.filter((o) => o.visitor !== frame.offer.visitor), frame.offer];
+    renderOffers();
+    announce(ui.live, interpolate(gettext("A visitor is offered to you: %(visitor)s, %(pole)s."),
+      { visitor: frame.offer.pseudonym, pole: poleName(frame.offer.pole) }, true));
+  },
+  offer_gone(frame) {
+    const gone = state.offers.find((offer) => offer.visitor === frame.visitor);
+    state.offers = state.offers.filter((offer) => offer.visitor !== frame.visitor);
+    const hadFocus = ui.offers.contains(document.activeElement);
+    renderOffers();
+    if (gone && frame.reason !== "accepted") {
+      announce(ui.live, interpolate(gettext("The offer of %(visitor)s is gone."),
+                                    { visitor: gone.pseudonym }, true));
+    }
+    if (hadFocus) {
+      // The focused button vanished with its offer: keep the keyboard user in the section.
+      $("offers-title").setAttribute("tabindex", "-1");
+      $("offers-title").focus();
+    }
+  },
+  conversation(frame) {
+    const summary = frame.conversation;
+    upsertSummary(summary);
+    state.offers = state.offers.filter((offer) => offer.visitor !== summary.visitor);
+    renderOffers();
+    const isNew = !conversations.has(summary.id);
+    const entry = ensureConversation(summary);
+    if (isNew) {
+      addSystem(entry, interpolate(gettext("Conversation with %(visitor)s opened (%(pole)s)."),
+        { visitor: summary.pseudonym, pole: poleName(summary.pole) }, true));
+    }
+    if (acceptedVisitor === summary.visitor) {
+      acceptedVisitor = null;
+      select(summary.id, true);
+    }
+  },
+  conversation_closed(frame) {
+    state.conversations = state.conversations.filter((c) => c.id !== frame.conversation);
+    closeConversation(frame.conversation,
+                      closedTexts()[frame.reason] || gettext("The conversation has ended."));
+  },
+  message(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry) return;
+    if (frame.client_id && entry.pending.has(frame.client_id)) {
+      entry.pending.get(frame.client_id).classList.remove("pending", "failed");
+      entry.pending.delete(frame.client_id);
+      return;
+    }
+    const mine = frame.author && state.me && frame.author.id === state.me.id;
+    const who = frame.sender === "visitor" ? entry.summary.pseudonym
+      : (mine ? gettext("You") : frame.author.name);
+    addLine(entry, frame.sender + (mine ? " mine" : ""), who, safeFragment(frame.html), frame.sent_at);
+    if (frame.sender === "visitor") show(entry.panel.querySelector(".typing"), false);
+    if (!mine) {
+      announce(ui.live, interpolate(gettext("%(name)s says: %(text)s"),
+                                    { name: who, text: textOf(frame.html) }, true));
+    }
+  },
+  typing(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry) return;
+    const line = entry.panel.querySelector(".typing");
+    const name = frame.sender === "visitor" ? entry.summary.pseudonym : frame.author;
+    line.textContent = interpolate(gettext("%(name)s is typing…"), { name }, true);
+    show(line, frame.active);
+    window.clearTimeout(entry.typingTimer);
+    if (frame.active) entry.typingTimer = window.setTimeout(() => show(line, false), TYPING_SHOWN_MS);
+  },
+  resource(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry) return;
+    const card = frame.card;
+    const mine = state.me && frame.author.id === state.me.id;
+    const title = /^https?:\/\//i.test(card.url)
+      ? el("a", { href: card.url, target: "_blank", rel: "noopener noreferrer nofollow" }, card.title)
+      : el("span", {}, card.title);
+    addLine(entry, "counsellor resource" + (mine ? " mine" : ""), mine ? gettext("You") : frame.author.name,
+      el("div", { class: "resource-card" }, el("p", { class: "resource-title" }, title, " ",
+        el("span", { class: "kind" }, card.kind)),
+        card.summary_html ? el("p", {}, safeFragment(card.summary_html)) : null),
+      frame.sent_at);
+  },
+  counsellor_joined(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry) return;
+    if (!entry.summary.counsellors.some((card) => card.id === frame.counsellor.id)) {
+      entry.summary = { ...entry.summary, counsellors: [...entry.summary.counsellors, frame.counsellor] };
+      upsertSummary(entry.summary);
+    }
+    addSystem(entry, interpolate(gettext("%(counsellor)s joined the conversation."),
+                                 { counsellor: cardLabel(frame.counsellor) }, true));
+    renderConversation(entry);
+    fillInviteSelect(entry);
+  },
+  counsellor_left(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry) return;
+    if (state.me && frame.counsellor.id === state.me.id) {
+      closeConversation(frame.conversation, closedTexts().left);
+      return;
+    }
+    entry.summary = { ...entry.summary,
+      counsellors: entry.summary.counsellors.filter((card) => card.id !== frame.counsellor.id) };
+    upsertSummary(entry.summary);
+    addSystem(entry, interpolate(gettext("%(counsellor)s left the conversation."),
+                                 { counsellor: cardLabel(frame.counsellor) }, true));
+    renderConversation(entry);
+    fillInviteSelect(entry);
+  },
+  visitor_presence(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry) return;
+    entry.summary = { ...entry.summary, visitor_connected: frame.connected };
+    upsertSummary(entry.summary);
+    addSystem(entry, frame.connected ? gettext("The visitor is back.")
+      : gettext("The visitor's connection dropped; their place is kept for a moment."));
+    renderConversation(entry);
+  },
+  colleague_message(frame) {
+    const mine = state.me && frame.author.id === state.me.id;
+    const item = el("li", { class: "line" + (frame.help ? " help" : "") },
+      el("span", { class: "meta" }, cardLabel(frame.author) + " · " + formatClock(frame.sent_at)
+         + (frame.help ? " · " + gettext("asks for help") : "")),
+      el("div", { class: "body" }, safeFragment(frame.html)));
+    ui.colleagueLog.append(item);
+    ui.colleagueLog.scrollTop = ui.colleagueLog.scrollHeight;
+    if (!mine) {
+      announce(ui.live, interpolate(frame.help ? gettext("%(name)s asks for help: %(text)s")
+                                               : gettext("%(name)s says: %(text)s"),
+                                    { name: frame.author.name, text: textOf(frame.html) }, true));
+    }
+  },
+  error(frame) {
+    setNotice(frame.message || gettext("Something went wrong. Please try again."));
+  },
+};
+
+// --- actions ------------------------------------------------------------------------------------
+
+ui.shiftForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const poles = [...ui.shiftPoles.querySelectorAll("input:checked")].map((box) => box.value);
+  if (!poles.length) {
+    setNotice(gettext("Choose at least one pole."));
+    return;
+  }
+  setNotice("");
+  send({ type: "shift_start", poles, capacity: Number(ui.shiftCapacity.value) });
+});
+ui.pause.addEventListener("click", () => send({ type: "pause" }));
+ui.resume.addEventListener("click", () => send({ type: "resume" }));
+ui.shiftEnd.addEventListener("click", () => send({ type: "shift_end" }));
+ui.colleagueForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = ui.colleagueText.value.trim();
+  if (!text) return;
+  if (send({ type: "colleague_message", text, help: ui.colleagueHelp.checked })) {
+    ui.colleagueText.value = "";
+    ui.colleagueHelp.checked = false;
+  }
+});
+
+// --- the connection -----------------------------------------------------------------------------
+
+const socket = new DeskSocket(root.dataset.wsPath, {
+  hello: () => ({ type: "hello" }),
+  onFrame(frame) {
+    const handler = handlers[frame.type];
+    if (handler) handler(frame);
+  },
+  onStatus(status, code) {
+    connected = status === "open";
+    root.dataset.connection = status;
+    let text = statusText(status);
+    if (status === "closed" && (code === 4001 || code === 4003)) {
+      text = gettext("Your session has ended or lacks the counsellor role. Please log in again.");
+    }
+    ui.connection.textContent = text;
+    show(ui.connection, !connected);
+    for (const entry of conversations.values()) renderConversation(entry);
+    for (const button of root.querySelectorAll("#shift-panel button, #colleague-form button")) {
+      button.disabled = !connected;
+    }
+  },
+});
+renderShiftForm();
+show(ui.shiftForm, true);
+socket.connect();
