@@ -45,7 +45,9 @@ def encoder_for(tp: Any) -> Converter:
     if tp is Any or tp in (str, int, float, bool, type(None)) or origin is typing.Literal:
         return _identity
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return _enum_value
+        # A StrEnum (or IntEnum) member already is a JSON string (number), equal to its
+        # value: kept as is, it spares the `.value` lookup that dominated encoding time.
+        return _identity if issubclass(tp, (str, int)) else _enum_value
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_encoder(tp)
     if _is_union(origin):

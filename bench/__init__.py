@@ -1,0 +1,1 @@
+"""Benchmarks and load generators; run them as modules (`python -m bench.desk`)."""
