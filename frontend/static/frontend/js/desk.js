@@ -444,6 +444,16 @@ const handlers = {
   },
   staff_state(frame) { applyState(frame.state); },
   pong(frame) { clockOffset = frame.server_time - Date.now() / 1000; },
+  lobby(frame) {
+    // Only the poles whose figures changed: merge them into the queues table.
+    const changed = new Map(frame.poles.map((pole) => [pole.slug, pole]));
+    state.poles = state.poles.map((pole) => changed.get(pole.slug) || pole);
+    renderQueues();
+  },
+  colleagues(frame) {
+    state.colleagues = frame.colleagues;
+    renderColleagues();
+  },
   shift(frame) {
     state.shift = frame.shift;
     renderShift();

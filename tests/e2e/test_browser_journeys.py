@@ -1,0 +1,206 @@
+"""A visitor and counsellors in real Chromium against a real `virtualcite serve --demo`.
+
+Each journey uses its own poles and counsellors so the journeys stay apart on one server.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.browser import chromium, collect_errors, new_page, screenshot
+from tests.e2e.live_server import LiveServer
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(Path(tmp_path_factory.mktemp("browser-journeys")))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+def counsellor_page(browser: Browser, server: LiveServer, username: str,
+                    poles: list[str]) -> Page:
+    """Log in as a demo counsellor and start a shift on exactly `poles`."""
+    _, page = new_page(browser, locale="en-US")
+    page.goto(f"{server.url}/login/?next=/desk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(re.compile(r"/desk/$"))
+    expect(page.locator("#counsellor-desk")).to_have_attribute("data-connection", "open")
+    expect(page.locator("#shift-form")).to_be_visible()
+    for box in page.locator("#shift-poles input").all():
+        box.set_checked(box.get_attribute("value") in poles)
+    page.click("#shift-form button[type=submit]")
+    expect(page.locator("#shift-on")).to_be_visible()
+    return page
+
+
+def visitor_page(browser: Browser, server: LiveServer) -> Page:
+    _, page = new_page(browser)
+    page.goto(server.url + "/")
+    expect(page.locator("#visitor-desk")).to_have_attribute("data-connection", "open")
+    return page
+
+
+def open_conversation(page: Page) -> object:
+    return page.locator("#conversation-panels section.conversation:not([hidden])")
+
+
+def accept_offer(counsellor: Page) -> None:
+    offer = counsellor.locator("li.offer").first
+    expect(offer).to_be_visible()
+    expect(offer.locator(".countdown")).to_contain_text(re.compile(r"\d+ seconds? left"))
+    offer.locator("button.accept").click()
+    expect(open_conversation(counsellor)).to_be_visible()
+
+
+def test_visitor_and_counsellors_from_lobby_to_rating(browser: Browser,
+                                                      served: LiveServer) -> None:
+    camille = counsellor_page(browser, served, "camille", ["find-a-job"])
+    visitor = visitor_page(browser, served)
+    errors = collect_errors(visitor)
+
+    # Lobby: live figures and a join button per open pole.
+    pole = visitor.locator("#pole-find-a-job")
+    expect(pole.locator(".pole-live")).to_contain_text("1")
+    screenshot(visitor, "visitor-lobby")
+    pole.locator("button.join").click()
+
+    # Queue: position, estimate and the library in a new tab, place kept.
+    expect(visitor.locator("#queue-panel")).to_be_visible()
+    expect(visitor.locator("#queue-position")).not_to_be_empty()
+    expect(visitor.locator("#queue-library")).to_have_attribute("href", "/library/find-a-job/")
+    expect(visitor.locator("#queue-library")).to_have_attribute("target", "_blank")
+    screenshot(visitor, "visitor-queue")
+
+    # Offer with a countdown, accepted; the visitor sees the counsellor and their institution.
+    screenshot(camille, "counsellor-offer")
+    accept_offer(camille)
+    expect(visitor.locator("#chat-panel")).to_be_visible()
+    expect(visitor.locator("#chat-with")).to_contain_text("Camille")
+    expect(visitor.locator("#chat-with")).to_contain_text("France Travail")
+
+    # Chat both ways, links made safe, typing shown.
+    visitor.fill("#message-text", "Bonjour, je cherche un emploi <b>de cuisinier</b>")
+    visitor.press("#message-text", "Enter")
+    conversation = open_conversation(camille)
+    expect(conversation.locator(".transcript")).to_contain_text("<b>de cuisinier</b>")
+    expect(visitor.locator("#transcript .line.visitor").last).not_to_have_class(re.compile("pending"))
+    conversation.locator(".conversation-message textarea").press_sequentially("Voici ")
+    expect(visitor.locator("#typing")).to_be_visible()
+    conversation.locator(".conversation-message textarea").fill(
+        "Voici un lien : https://www.francetravail.fr/ bonne lecture")
+    conversation.locator(".conversation-message button[type=submit]").click()
+    link = visitor.locator("#transcript .line.counsellor a[href='https://www.francetravail.fr/']")
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+
+    # A resource card from the library.
+    conversation.locator("summary", has_text="Send a resource card").click()
+    conversation.locator(".resource-form button[type=submit]").click()
+    expect(visitor.locator("#transcript .resource-card")).to_be_visible()
+    screenshot(camille, "counsellor-conversation")
+    screenshot(visitor, "visitor-chat")
+
+    # Transfer to another pole with a handover note: the visitor waits there, place kept.
+    conversation.locator("summary", has_text="Transfer to another pole").click()
+    conversation.locator(".transfer-form select").select_option("find-training")
+    conversation.locator(".transfer-form textarea").fill("Cherche une formation de cuisinier.")
+    conversation.locator(".transfer-form button[type=submit]").click()
+    expect(visitor.locator("#queue-panel")).to_be_visible()
+    expect(visitor.locator("#queue-pole")).to_contain_text("Trouver une formation")
+    expect(camille.locator("#conversation-tabs .tab").first).to_contain_text("ended")
+
+    # The second counsellor, on the target pole, gets the offer with the note.
+    karim = counsellor_page(browser, served, "karim", ["find-training"])
+    expect(karim.locator("li.offer .handover")).to_contain_text("formation de cuisinier")
+    accept_offer(karim)
+    expect(visitor.locator("#chat-panel")).to_be_visible()
+    expect(visitor.locator("#chat-with")).to_contain_text("Karim")
+    expect(visitor.locator("#chat-with")).to_contain_text("AFPA")
+    expect(visitor.locator("#transcript")).to_contain_text("Bonjour")  # the copy survives
+
+    second = open_conversation(karim)
+    second.locator(".conversation-message textarea").fill("Bonjour, parlons formation.")
+    second.locator(".conversation-message textarea").press("Enter")
+    expect(visitor.locator("#transcript")).to_contain_text("parlons formation")
+    visitor.fill("#message-text", "Merci !")
+    visitor.click("#message-form button[type=submit]")
+    expect(second.locator(".transcript")).to_contain_text("Merci !")
+
+    # The visitor's own copy, made in the page.
+    with visitor.expect_download() as download_info:
+        visitor.click("#save-copy")
+    saved = Path(download_info.value.path()).read_text(encoding="utf-8")
+    assert "Bonjour, je cherche un emploi" in saved
+    assert "parlons formation" in saved
+
+    # End with outcome tags, then an anonymous rating.
+    second.locator("summary", has_text="End the conversation").click()
+    second.locator(".end-form input[value=information]").check()
+    second.locator(".end-form button[type=submit]").click()
+    expect(visitor.locator("#ended-panel")).to_be_visible()
+    expect(visitor.locator("#rating-form")).to_be_visible()
+    screenshot(visitor, "visitor-ended")
+    visitor.locator("#rating-form input[value='4']").check()
+    visitor.click("#rating-form button[type=submit]")
+    expect(visitor.locator("#rated")).to_be_visible()
+    expect(second.locator(".closed-note")).to_be_visible()
+
+    for page in (camille, karim):
+        page.click("#shift-end")
+        page.context.close()
+    assert errors == []
+
+
+def test_a_reload_resumes_the_queue_and_the_conversation(browser: Browser,
+                                                          served: LiveServer) -> None:
+    visitor = visitor_page(browser, served)
+    errors = collect_errors(visitor)
+    visitor.locator("#pole-change-career button.join").click()
+    expect(visitor.locator("#queue-panel")).to_be_visible()
+    position = visitor.locator("#queue-position").inner_text()
+
+    visitor.reload()
+    expect(visitor.locator("#queue-panel")).to_be_visible()
+    expect(visitor.locator("#queue-position")).to_have_text(position)
+    expect(visitor.locator("#queue-pole")).to_contain_text("Changer sa vie professionnelle")
+
+    hugo = counsellor_page(browser, served, "hugo", ["change-career"])
+    accept_offer(hugo)
+    expect(visitor.locator("#chat-with")).to_contain_text("Hugo")
+    conversation = open_conversation(hugo)
+
+    visitor.reload()
+    expect(visitor.locator("#chat-panel")).to_be_visible()
+    expect(visitor.locator("#chat-with")).to_contain_text("Hugo")
+    visitor.fill("#message-text", "Je suis revenu")
+    visitor.press("#message-text", "Enter")
+    expect(conversation.locator(".transcript")).to_contain_text("Je suis revenu")
+    conversation.locator(".conversation-message textarea").fill("Bon retour")
+    conversation.locator(".conversation-message textarea").press("Enter")
+    expect(visitor.locator("#transcript")).to_contain_text("Bon retour")
+    screenshot(visitor, "visitor-resumed")
+
+    visitor.click("#end-chat")
+    expect(visitor.locator("#ended-panel")).to_be_visible()
+    expect(conversation.locator(".closed-note")).to_be_visible()
+    hugo.click("#shift-end")
+    hugo.context.close()
+    visitor.context.close()
+    assert errors == []
