@@ -91,6 +91,14 @@ class Layout(Generic[S]):
                 yield prefix + encode_key(key), encode(value)
         yield from self.whole_entries(state)
 
+    def split_item(self, name: str) -> tuple[_SplitField, Any] | None:
+        """The dict field and key an entry name stands for, or None for a whole field."""
+        field_name, _, key = name.partition(":")
+        split = self._split.get(field_name)
+        if not key or split is None:
+            return None
+        return split, split.decode_key(key)
+
     @property
     def splits(self) -> Iterable[_SplitField]:
         """The top-level dict fields, stored one entry per item."""
@@ -150,38 +158,42 @@ def _name_to_key(key_type: Any) -> Converter:
 
 
 class Mirror(Generic[S]):
-    """The encoded entries of the last committed state, and read snapshots built from them.
+    """The last committed state, kept apart from the working state, and read snapshots.
 
     Both stores keep one: it finds what a mutation changed (the Redis store writes only that),
     puts back what a failed mutation touched, and gives readers a decoded copy that shares
     nothing with the working state.
+
+    It holds the committed entries twice: encoded (what Redis holds, the source for restores
+    and snapshots) and, for the items of dict fields, as private decoded copies. The copies
+    make `diff` cheap: an unchanged entity costs one dataclass `==` (0.32 µs for a ticket)
+    instead of an encoding and a dict comparison (0.67 µs); only changed entities are encoded.
     """
 
     def __init__(self, layout: Layout[S]) -> None:
         self.layout = layout
         self.entries: dict[str, Any] = {}
+        self._copies: dict[str, dict[Any, Any]] = {split.name: {} for split in layout.splits}
         self._snapshot: S | None = None
         self._stale: set[str] = set()  # names changed since the snapshot was built
 
     def diff(self, state: S) -> Changes:
-        """Compare `state` with the committed entries (encodes every entity: the hot cost)."""
+        """Compare `state` with the committed state: one `==` per entity, the hot cost."""
         changes = Changes()
-        changed, entries, present = changes.changed, self.entries, set()
-        # The loop of `Layout.entries`, inlined: this runs on every mutation over every entity.
+        changed, removed = changes.changed, changes.removed
         for split in self.layout.splits:
+            current: dict[Any, Any] = getattr(state, split.name)
+            copies = self._copies[split.name]
             encode, encode_key, prefix = split.encode, split.encode_key, split.name + ":"
-            plain_keys = encode_key is _same
-            for key, item in getattr(state, split.name).items():
-                name = prefix + key if plain_keys else prefix + encode_key(key)
-                present.add(name)
-                value = encode(item)
-                if entries.get(name, _ABSENT) != value:
-                    changed[name] = value
+            for key, item in current.items():
+                if copies.get(key, _ABSENT) != item:
+                    changed[prefix + encode_key(key)] = encode(item)
+            if len(copies) + len(changed) > len(current):  # cheap test: something may be gone
+                removed += [prefix + encode_key(key) for key in copies.keys() - current.keys()]
+        entries = self.entries
         for name, value in self.layout.whole_entries(state):
-            present.add(name)
             if entries.get(name, _ABSENT) != value:
                 changed[name] = value
-        changes.removed = [name for name in entries if name not in present]
         return changes
 
     def commit(self, changes: Changes) -> None:
@@ -189,6 +201,15 @@ class Mirror(Generic[S]):
         self.entries.update(changes.changed)
         for name in changes.removed:
             self.entries.pop(name, None)
+        for name, value in changes.changed.items():
+            found = self.layout.split_item(name)
+            if found is not None:
+                split, key = found
+                self._copies[split.name][key] = decode_as(split.decode, value, name)
+        for name in changes.removed:
+            found = self.layout.split_item(name)
+            if found is not None:
+                self._copies[found[0].name].pop(found[1], None)
         self._stale.update(changes.names())
 
     def revert(self, state: S, changes: Changes) -> None:
@@ -206,7 +227,9 @@ class Mirror(Generic[S]):
 
     def reset(self, entries: dict[str, Any]) -> None:
         """Replace the committed entries wholesale (the first load)."""
-        self.entries = entries
+        self.entries = {}
+        self._copies = {split.name: {} for split in self.layout.splits}
+        self.commit(Changes(entries))
         self._snapshot = None
         self._stale.clear()
 
