@@ -1,0 +1,167 @@
+"""Letting time pass: offers, leases, grace periods and blocks expire."""
+
+from __future__ import annotations
+
+from chat.core.estimate import prune_served
+from chat.core.events import (
+    CounsellorLeftConversation,
+    CounsellorLost,
+    Event,
+    OfferExpired,
+    VisitorDisconnected,
+    VisitorLeft,
+    VisitorRequeued,
+)
+from chat.core.model import (
+    DEFAULTS,
+    CounsellorStatus,
+    DeskConfig,
+    DeskState,
+    TicketStatus,
+)
+from chat.core.steps import (
+    clear_offer,
+    end_conversation,
+    finish,
+    pause,
+    requeue,
+    withdraw,
+    withdraw_all,
+)
+
+
+def tick(state: DeskState, *, now: float, config: DeskConfig = DEFAULTS) -> list[Event]:
+    """Let time pass: expire offers, leases, grace periods and blocks, then route.
+
+    Called periodically by the reaper (one process at a time). The order matters: counsellors
+    are lost before visitors are requeued, so a visitor requeued by a lost counsellor is
+    routed in the same call.
+    """
+    events: list[Event] = []
+    events += _expire_offers(state, now, config)
+    events += _lose_counsellors(state, now)
+    events += _expire_visitor_leases(state, now, config)
+    events += _drop_lost_visitors(state, now, config)
+    for token in [t for t, until in state.blocked.items() if until <= now]:
+        del state.blocked[token]
+    prune_served(state, now, config)
+    # Estimates drift with time, so every queue is re-examined (changes only are announced).
+    dirty = {t.pole for t in state.tickets.values()}
+    return finish(state, events, dirty, now, config)
+
+
+def _expire_offers(state: DeskState, now: float, config: DeskConfig) -> list[Event]:
+    """An offer timing out counts as a decline; two in a row pause the silent counsellor."""
+    expired = sorted(
+        (
+            t
+            for t in state.tickets.values()
+            if t.status is TicketStatus.OFFERED
+            and t.offer_expires_at is not None
+            and t.offer_expires_at <= now
+        ),
+        key=lambda t: (t.offer_expires_at or 0.0, t.token),
+    )
+    events: list[Event] = []
+    for ticket in expired:
+        if ticket.status is not TicketStatus.OFFERED:
+            continue  # already withdrawn when its counsellor was paused earlier in this loop
+        counsellor_id = clear_offer(state, ticket)
+        ticket.declined_by.append(counsellor_id)
+        events.append(OfferExpired(token=ticket.token, counsellor_id=counsellor_id))
+        counsellor = state.counsellors.get(counsellor_id)
+        if counsellor is None:
+            continue
+        counsellor.missed_offers_in_row += 1
+        if (
+            counsellor.missed_offers_in_row >= config.missed_offers_before_pause
+            and counsellor.status is CounsellorStatus.AVAILABLE
+        ):
+            events += pause(state, counsellor, "missed_offers")
+    return events
+
+
+def _lose_counsellors(state: DeskState, now: float) -> list[Event]:
+    """A counsellor whose lease expired is gone: their visitors go back to the queue head."""
+    events: list[Event] = []
+    lost = sorted(c for c, k in state.counsellors.items() if k.lease_expires_at <= now)
+    for counsellor_id in lost:
+        counsellor = state.counsellors[counsellor_id]
+        events += withdraw_all(state, counsellor, "counsellor_lost")
+        # Taken out of routing first, so freeing its slots cannot trigger an offline event.
+        counsellor.status = CounsellorStatus.PAUSED
+        requeued: list[str] = []
+        for conversation_id in list(counsellor.conversation_ids):
+            conversation = state.conversations[conversation_id]
+            if len(conversation.counsellor_ids) == 1:
+                events += end_conversation(
+                    state, conversation, reason="counsellor_lost", outcome_tags=(), now=now
+                )
+                ticket = state.tickets[conversation.token]
+                requeue(ticket, pole=conversation.pole, head=True, now=now)
+                requeued.append(ticket.token)
+                events.append(
+                    VisitorRequeued(token=ticket.token, pole=ticket.pole, reason="counsellor_lost")
+                )
+            else:
+                conversation.counsellor_ids.remove(counsellor_id)
+                counsellor.conversation_ids.remove(conversation_id)
+                events.append(
+                    CounsellorLeftConversation(
+                        conversation_id=conversation_id,
+                        token=conversation.token,
+                        counsellor_id=counsellor_id,
+                        lead_id=conversation.counsellor_ids[0],
+                        reason="lost",
+                    )
+                )
+        del state.counsellors[counsellor_id]
+        events.append(CounsellorLost(counsellor_id=counsellor_id, requeued_tokens=tuple(requeued)))
+    return events
+
+
+def _expire_visitor_leases(state: DeskState, now: float, config: DeskConfig) -> list[Event]:
+    """A visitor whose lease expired is treated as disconnected from the lease's expiry."""
+    events: list[Event] = []
+    for ticket in sorted(state.tickets.values(), key=lambda t: t.token):
+        if ticket.disconnected_at is None and ticket.lease_expires_at <= now:
+            ticket.disconnected_at = ticket.lease_expires_at
+            if ticket.status is TicketStatus.OFFERED:
+                events.append(withdraw(state, ticket, "visitor_disconnected"))
+            events.append(
+                VisitorDisconnected(
+                    token=ticket.token,
+                    pole=ticket.pole,
+                    grace_until=ticket.lease_expires_at + config.visitor_grace,
+                )
+            )
+    return events
+
+
+def _drop_lost_visitors(state: DeskState, now: float, config: DeskConfig) -> list[Event]:
+    """A visitor still away after the grace period is gone, from a queue or a conversation."""
+    events: list[Event] = []
+    gone = sorted(
+        t.token
+        for t in state.tickets.values()
+        if t.disconnected_at is not None and now - t.disconnected_at >= config.visitor_grace
+    )
+    for token in gone:
+        ticket = state.tickets[token]
+        if ticket.status is TicketStatus.IN_CONVERSATION:
+            assert ticket.conversation_id is not None
+            events += end_conversation(
+                state,
+                state.conversations[ticket.conversation_id],
+                reason="visitor_lost",
+                outcome_tags=(),
+                now=now,
+            )
+        else:
+            events.append(
+                VisitorLeft(
+                    token=token, pole=ticket.pole, waited=now - ticket.queued_at, reason="lost"
+                )
+            )
+        del state.tickets[token]
+    return events

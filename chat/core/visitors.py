@@ -1,0 +1,145 @@
+"""Rules for visitors: join, leave, heartbeat, disconnect, resume."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from chat.core import errors
+from chat.core.events import (
+    Event,
+    VisitorDisconnected,
+    VisitorLeft,
+    VisitorQueued,
+    VisitorResumed,
+)
+from chat.core.model import (
+    DEFAULTS,
+    DeskConfig,
+    DeskState,
+    PolePolicy,
+    Ticket,
+    TicketStatus,
+)
+from chat.core.steps import (
+    VISITOR,
+    end_conversation,
+    finish,
+    open_pole,
+    queue_length,
+    ticket_of,
+    withdraw,
+)
+
+
+def visitor_join(
+    state: DeskState,
+    *,
+    token: str,
+    pseudonym: str,
+    pole: str,
+    policies: Mapping[str, PolePolicy],
+    now: float,
+    config: DeskConfig = DEFAULTS,
+) -> list[Event]:
+    """A visitor takes a ticket in ``pole``'s queue.
+
+    Refused when the pole is unknown, the token is blocked, the token already holds a ticket
+    (resume it instead), the pole is closed (with its next opening) or its queue is full.
+    """
+    if pole not in policies:
+        raise errors.UnknownPole(pole)
+    until = state.blocked.get(token)
+    if until is not None and until > now:
+        raise errors.TokenBlocked(until)
+    if token in state.tickets:
+        raise errors.AlreadyQueued(token)
+    policy = open_pole(policies, pole)
+    if queue_length(state, pole) >= policy.capacity:
+        raise errors.QueueFull(pole)
+    ticket = Ticket(
+        token=token,
+        pole=pole,
+        pseudonym=pseudonym,
+        arrived_at=now,
+        status=TicketStatus.WAITING,
+        lease_expires_at=now + config.lease_ttl,
+        queued_at=now,
+    )
+    state.tickets[token] = ticket
+    rest = finish(state, [], [pole], now, config)
+    return [VisitorQueued(token=token, pole=pole, position=ticket.position), *rest]
+
+
+def visitor_leave(
+    state: DeskState, *, token: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """A visitor leaves: from the queue (an abandonment) or by ending their conversation."""
+    ticket = ticket_of(state, token)
+    events: list[Event] = []
+    if ticket.status is TicketStatus.IN_CONVERSATION:
+        assert ticket.conversation_id is not None
+        conversation = state.conversations[ticket.conversation_id]
+        events += end_conversation(state, conversation, reason=VISITOR, outcome_tags=(), now=now)
+    else:
+        if ticket.status is TicketStatus.OFFERED:
+            events.append(withdraw(state, ticket, "visitor_left"))
+        events.append(
+            VisitorLeft(token=token, pole=ticket.pole, waited=now - ticket.queued_at, reason="left")
+        )
+    del state.tickets[token]
+    return finish(state, events, [ticket.pole], now, config)
+
+
+def visitor_heartbeat(
+    state: DeskState, *, token: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """Renew a visitor's lease; a heartbeat from a visitor in grace proves they are back."""
+    ticket = ticket_of(state, token)
+    if ticket.disconnected_at is not None or ticket.lease_expires_at <= now:
+        return visitor_resume(state, token=token, now=now, config=config)
+    ticket.lease_expires_at = now + config.lease_ttl
+    return finish(state, [], [], now, config)
+
+
+def visitor_disconnect(
+    state: DeskState, *, token: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """A visitor's socket closed: their place (or conversation) is kept during the grace period.
+
+    A disconnected visitor is not offered to anyone, so no counsellor waits on a closed page.
+    """
+    ticket = ticket_of(state, token)
+    if ticket.disconnected_at is not None:
+        return []
+    ticket.disconnected_at = now
+    events: list[Event] = []
+    if ticket.status is TicketStatus.OFFERED:
+        events.append(withdraw(state, ticket, "visitor_disconnected"))
+    events.append(
+        VisitorDisconnected(token=token, pole=ticket.pole, grace_until=now + config.visitor_grace)
+    )
+    return finish(state, events, [], now, config)
+
+
+def visitor_resume(
+    state: DeskState, *, token: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """A visitor comes back with their token within the grace period (reload, network blip).
+
+    Refused with UnknownTicket once the grace period is over, even before tick() removed it.
+    Their position is announced again, since the new page knows nothing yet.
+    """
+    ticket = ticket_of(state, token)
+    lost_since = ticket.disconnected_at
+    if lost_since is None and ticket.lease_expires_at <= now:
+        lost_since = ticket.lease_expires_at  # the lease ran out before tick() noticed
+    if lost_since is not None and now - lost_since >= config.visitor_grace:
+        raise errors.UnknownTicket(token)
+    events: list[Event] = []
+    if ticket.disconnected_at is not None:
+        events.append(VisitorResumed(token=token, pole=ticket.pole))
+    ticket.disconnected_at = None
+    ticket.lease_expires_at = now + config.lease_ttl
+    ticket.position = 0  # forces a fresh PositionChanged for the new page
+    dirty = [ticket.pole] if ticket.status is not TicketStatus.IN_CONVERSATION else []
+    return finish(state, events, dirty, now, config)
