@@ -1,0 +1,59 @@
+"""The desk core stays pure, and its events and errors stay one type per fact."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import sys
+from pathlib import Path
+
+import chat.core
+from chat.core import errors, events
+
+CORE = Path(chat.core.__file__).parent
+
+
+def test_the_core_imports_only_the_standard_library_and_itself() -> None:
+    for path in sorted(CORE.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                assert top in sys.stdlib_module_names or name.startswith("chat.core"), (
+                    f"{path.name} imports {name}"
+                )
+
+
+def event_types() -> list[type[events.Event]]:
+    return [
+        v
+        for v in vars(events).values()
+        if isinstance(v, type) and issubclass(v, events.Event) and v is not events.Event
+    ]
+
+
+def test_every_event_has_its_own_kind() -> None:
+    kinds = [t.kind for t in event_types()]
+    assert len(kinds) == len(set(kinds)) and "event" not in kinds
+
+
+def test_no_event_carries_message_text() -> None:
+    for event_type in event_types():
+        for field in dataclasses.fields(event_type):
+            assert field.name not in {"text", "message", "body", "content"}, event_type
+
+
+def test_every_error_has_its_own_code_and_a_docstring() -> None:
+    types = {
+        v
+        for v in vars(errors).values()
+        if isinstance(v, type) and issubclass(v, errors.DeskError) and v is not errors.DeskError
+    }
+    codes = [t.code for t in types]
+    assert len(codes) == len(set(codes)) and "desk_error" not in codes
+    assert all(t.__doc__ for t in types)
