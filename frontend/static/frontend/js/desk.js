@@ -95,7 +95,10 @@ function renderShift() {
 }
 
 function renderQueues() {
-  ui.queues.replaceChildren(...state.poles.map((pole) => el("tr", { "data-pole": pole.slug },
+  // Their poles only: the shift's, or before a shift the poles of their profile.
+  const mine = new Set(state.shift ? state.shift.poles : data.my_poles);
+  const shown = state.poles.filter((pole) => mine.has(pole.slug));
+  ui.queues.replaceChildren(...shown.map((pole) => el("tr", { "data-pole": pole.slug },
     el("th", { scope: "row" }, pole.name),
     el("td", {}, pole.open ? gettext("Open")
       : gettext("Closed") + (pole.opens_at ? " · " + interpolate(gettext("opens %(when)s"),
@@ -457,6 +460,7 @@ const handlers = {
   shift(frame) {
     state.shift = frame.shift;
     renderShift();
+    renderQueues();
     if (!frame.shift) {
       setNotice(gettext("Your shift has ended. Thank you."));
     } else if (frame.reason === "missed_offers") {
@@ -509,8 +513,11 @@ const handlers = {
     const entry = conversations.get(frame.conversation);
     if (!entry) return;
     if (frame.client_id && entry.pending.has(frame.client_id)) {
-      entry.pending.get(frame.client_id).classList.remove("pending", "failed");
+      // The acknowledgement: show the server's version (links made clickable) in place.
+      const item = entry.pending.get(frame.client_id);
       entry.pending.delete(frame.client_id);
+      item.classList.remove("pending", "failed");
+      item.querySelector(".body").replaceChildren(safeFragment(frame.html));
       return;
     }
     const mine = frame.author && state.me && frame.author.id === state.me.id;

@@ -142,6 +142,8 @@ function onMessage(frame) {
     pending.delete(frame.client_id);
     item.classList.remove("pending", "failed");
     item.removeAttribute("title");
+    // The acknowledgement: show the server's version (links made clickable) in place.
+    item.querySelector(".body").replaceChildren(safeFragment(frame.html));
     return;
   }
   const mine = frame.sender === "visitor";
