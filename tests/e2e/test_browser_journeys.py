@@ -143,6 +143,35 @@ def test_visitor_and_counsellors_from_lobby_to_rating(browser: Browser,
     visitor.click("#message-form button[type=submit]")
     expect(second.locator(".transcript")).to_contain_text("Merci !")
 
+    # Mutual help: the colleague channel with "ask for help", then an invitation.
+    karim.fill("#colleague-text", "Quelqu'un connaît les métiers de la restauration ?")
+    karim.check("#colleague-help")
+    karim.click("#colleague-form button[type=submit]")
+    expect(camille.locator("#colleague-log .line.help")).to_contain_text("restauration")
+    second.locator("summary", has_text="Invite a colleague").click()
+    expect(second.locator(".invite-form select option")).to_contain_text(["Camille"])
+    second.locator(".invite-form button[type=submit]").click()
+    expect(visitor.locator("#transcript")).to_contain_text("Camille (France Travail)")
+    expect(visitor.locator("#chat-with")).to_contain_text("Karim")
+    expect(visitor.locator("#chat-with")).to_contain_text("Camille")
+    invited_tab = camille.locator("#conversation-tabs .tab:not(:has(.ended-mark))")
+    invited_tab.click()
+    invited = open_conversation(camille)
+    invited.locator(".conversation-message textarea").fill("Bonjour, je complète.")
+    invited.locator(".conversation-message textarea").press("Enter")
+    expect(visitor.locator("#transcript")).to_contain_text("je complète")
+    expect(second.locator(".transcript")).to_contain_text("je complète")
+    screenshot(camille, "counsellor-invited")
+    invited.locator("button.leave-conversation").click()
+    expect(visitor.locator("#chat-with")).not_to_contain_text("Camille")
+    expect(visitor.locator("#transcript .line.system").last).to_contain_text("Camille")
+
+    # Pause and resume.
+    camille.click("#pause")
+    expect(camille.locator("#shift-status")).to_contain_text("Paused")
+    camille.click("#resume")
+    expect(camille.locator("#shift-status")).to_contain_text("receiving visitors")
+
     # The visitor's own copy, made in the page.
     with visitor.expect_download() as download_info:
         visitor.click("#save-copy")
