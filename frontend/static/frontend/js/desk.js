@@ -204,9 +204,14 @@ function renderConversation(entry) {
   for (const control of panel.querySelectorAll("form button, form textarea, form select, form input")) {
     control.disabled = entry.closed || !connected;
   }
-  q(".leave-conversation").hidden = entry.closed || summary.counsellors.length < 2;
+  // An invited colleague may step out; the lead ends or transfers instead.
+  q(".leave-conversation").hidden = entry.closed || isLead(summary);
   q(".close-tab").hidden = !entry.closed;
   fillTransferSelect(entry);
+}
+
+function isLead(summary) {
+  return !state.me || !summary.counsellors.length || summary.counsellors[0].id === state.me.id;
 }
 
 function fillResourceSelect(entry) {
@@ -498,6 +503,9 @@ const handlers = {
     if (isNew) {
       addSystem(entry, interpolate(gettext("Conversation with %(visitor)s opened (%(pole)s)."),
         { visitor: summary.pseudonym, pole: poleName(summary.pole) }, true));
+      if (!isLead(summary)) {
+        addSystem(entry, gettext("You were invited by a colleague: earlier messages are not shown, nothing of the conversation is kept."));
+      }
     }
     if (acceptedVisitor === summary.visitor) {
       acceptedVisitor = null;
