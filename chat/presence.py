@@ -1,16 +1,20 @@
 """This process's live sockets, and the loop that keeps their desk leases alive.
 
 One maintenance step per process every MAINTAIN_SECONDS renews every local lease and runs the
-desk's tick in a single store mutation, instead of one mutation per socket heartbeat.
+desk's tick in a single store mutation, instead of one mutation per socket heartbeat. The
+same step hands each local visitor socket its current state, so a notification lost on the
+way (channels_redis drops messages to a full channel silently) is put right within a step.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
+from collections import defaultdict
+from typing import Protocol
 
 from chat.core.model import DeskConfig
+from chat.frames import VisitorState
 from chat.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
@@ -20,23 +24,29 @@ MAINTAIN_SECONDS = 2.0
 assert MAINTAIN_SECONDS * 5 <= DeskConfig().lease_ttl
 
 
+class VisitorScreen(Protocol):
+    async def refresh(self, state: VisitorState) -> None:
+        """Show `state` if it differs from what the screen shows."""
+
+
 class LocalPresence:
     """Which visitor tokens and counsellors have a socket open in this process."""
 
     def __init__(self) -> None:
-        self.tokens: Counter[str] = Counter()
-        self.counsellors: Counter[str] = Counter()
+        self.visitors: defaultdict[str, set[VisitorScreen]] = defaultdict(set)
+        self.counsellors: defaultdict[str, int] = defaultdict(int)
         self._task: asyncio.Task[None] | None = None
 
-    def add_visitor(self, token: str) -> None:
-        self.tokens[token] += 1
+    def add_visitor(self, token: str, screen: VisitorScreen) -> None:
+        self.visitors[token].add(screen)
         self._ensure_running()
 
-    def remove_visitor(self, token: str) -> bool:
+    def remove_visitor(self, token: str, screen: VisitorScreen) -> bool:
         """Forget one socket of `token`; True when it was this process's last one."""
-        self.tokens[token] -= 1
-        if self.tokens[token] <= 0:
-            del self.tokens[token]
+        screens = self.visitors.get(token, set())
+        screens.discard(screen)
+        if not screens:
+            self.visitors.pop(token, None)
             return True
         return False
 
@@ -54,12 +64,19 @@ class LocalPresence:
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
             self._task = loop.create_task(self._maintain_forever(), name="desk-maintenance")
 
-    async def _maintain_forever(self) -> None:
+    async def maintain_once(self) -> None:
         from chat.services import desk_maintain
 
+        states = await desk_maintain(tokens=set(self.visitors),
+                                     counsellor_ids=set(self.counsellors))
+        for token, state in states.items():
+            for screen in list(self.visitors.get(token, ())):
+                await screen.refresh(state)
+
+    async def _maintain_forever(self) -> None:
         while True:
             try:
-                await desk_maintain(tokens=set(self.tokens), counsellor_ids=set(self.counsellors))
+                await self.maintain_once()
             except StoreError:
                 # Redis restarting: leases are renewed on the next step; nothing is lost.
                 logger.warning("desk maintenance skipped: store unavailable")

@@ -29,7 +29,6 @@ from chat.frames import (
     OfferFrame,
     OfferGone,
     Position,
-    Queued,
     Requeued,
     Shift,
     ShiftChanged,
@@ -76,10 +75,9 @@ def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationS
 def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
                    cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None]
                    ) -> list[Delivery]:
+    # A visitor's own requests (join, hello) are answered by their socket directly; events
+    # only reach other sockets, whose group subscriptions are established by then.
     match event:
-        case ev.VisitorQueued(token=token, pole=pole, position=position):
-            return [(visitor_group(token), frame_message(
-                Queued(token=token, pole=pole, position=position, estimate_seconds=None)))]
         case ev.PositionChanged(token=token, pole=pole, position=position,
                                 estimate_seconds=estimate):
             return [(visitor_group(token), frame_message(

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from channels.db import database_sync_to_async
+from django.db import DatabaseError
 
 from chat.core import desk
 from chat.core import events as ev
@@ -22,7 +23,7 @@ from chat.errors import NoConversation
 from chat.core.model import Counsellor, DeskState
 from chat.core.queries import pole_load
 from chat.frames import ConversationSummary, CounsellorCard, CounsellorState, Shift, VisitorState
-from chat.identity import new_conversation_id, new_pseudonym, new_token, visitor_handle
+from chat.identity import new_pseudonym, visitor_handle
 from chat.models import ConversationRecord
 from chat.outcomes import OUTCOME_TAGS
 from chat.publisher import deliveries, publish
@@ -105,12 +106,13 @@ async def _run(change: Callable[[DeskState, float], tuple[list[ev.Event], R]]) -
 
     events, result, published = await rt.store.mutate(apply)
     if events:
+        # Recorded before publishing, so a visitor told "ended" can rate at once.
+        await _record(events)
         await publish(
             deliveries(events, summaries=published.summaries, cards=published.cards,
                        shifts=published.shifts),
             loads=published.loads, colleagues=published.colleagues,
         )
-        await _record(events)
     return result
 
 
@@ -124,8 +126,13 @@ def _rule(rule: Callable[..., list[ev.Event]], **kwargs: Any) -> Callable[
 
 async def _record(events: list[ev.Event]) -> None:
     ended = [event for event in events if isinstance(event, ev.ConversationEnded)]
-    if ended:
+    if not ended:
+        return
+    try:
         await database_sync_to_async(_write_records)(ended)
+    except DatabaseError:
+        # The figures of these conversations are lost; the desk itself goes on.
+        logger.exception("could not record %d ended conversation(s)", len(ended))
 
 
 def _write_records(ended: list[ev.ConversationEnded]) -> None:
@@ -162,13 +169,16 @@ async def visitor_hello(*, token: str | None) -> tuple[str | None, VisitorState]
     return (token if snapshot.status != "idle" else None), snapshot
 
 
-async def visitor_join(*, token: str | None, pole: str) -> str:
-    """Take a place in `pole`'s queue; returns the token (a new one for a first visit)."""
-    token = token or new_token()
+async def visitor_join(*, token: str, pole: str) -> VisitorState:
+    """Take a place in `pole`'s queue; returns the visitor's state right after joining."""
     policies = await desk_runtime().directory.policies()
-    await _run(_rule(desk.visitor_join, token=token, pseudonym=new_pseudonym(), pole=pole,
-                     policies=policies))
-    return token
+
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], VisitorState]:
+        events = desk.visitor_join(state, token=token, pseudonym=new_pseudonym(), pole=pole,
+                                   policies=policies, now=now, config=desk_runtime().config)
+        return events, visitor_state(state, token)
+
+    return await _run(change)
 
 
 async def visitor_heartbeat(*, token: str) -> VisitorState:
@@ -292,11 +302,12 @@ def _offered_token(counsellor: Counsellor | None, handle: str) -> str:
     raise NoSuchOffer(handle)
 
 
-async def offer_accept(*, counsellor_id: str, visitor: str) -> None:
+async def offer_accept(*, counsellor_id: str, visitor: str, conversation_id: str) -> None:
+    """Accept an offer; the caller picks the conversation id so it can listen to it first."""
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], None]:
         token = _offered_token(state.counsellors.get(counsellor_id), visitor)
         return desk.offer_accept(state, counsellor_id=counsellor_id, token=token, now=now,
-                                 conversation_id=new_conversation_id(),
+                                 conversation_id=conversation_id,
                                  config=desk_runtime().config), None
 
     await _run(change)
@@ -353,14 +364,16 @@ async def desk_tick() -> int:
     return await _run(change)
 
 
-async def desk_maintain(*, tokens: set[str], counsellor_ids: set[str]) -> int:
+async def desk_maintain(*, tokens: set[str], counsellor_ids: set[str]
+                        ) -> dict[str, VisitorState]:
     """One process's periodic step: renew the leases of its live sockets, then tick.
 
     The lease is held by the server side of each socket (it knows the socket is open even
     when a background tab's timers are throttled); if the process dies, renewals stop and
-    the desk's tick, run by any surviving process, expires them.
+    the desk's tick, run by any surviving process, expires them. Returns each local
+    visitor's state, so a screen that missed an event is put right within one step.
     """
-    def change(state: DeskState, now: float) -> tuple[list[ev.Event], int]:
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], dict[str, VisitorState]]:
         config = desk_runtime().config
         events: list[ev.Event] = []
         for token in tokens:
@@ -374,6 +387,6 @@ async def desk_maintain(*, tokens: set[str], counsellor_ids: set[str]) -> int:
                 events += desk.counsellor_heartbeat(state, counsellor_id=counsellor_id, now=now,
                                                     config=config)
         events += desk.tick(state, now=now, config=config)
-        return events, len(events)
+        return events, {token: visitor_state(state, token) for token in tokens}
 
     return await _run(change)

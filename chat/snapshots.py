@@ -39,8 +39,9 @@ def visitor_state(state: DeskState, token: str | None) -> VisitorState:
         return VisitorState(status="chatting", pole=ticket.pole, conversation=conversation.id,
                             counsellors=_cards(state, conversation),
                             disconnected=ticket.disconnected_at is not None)
-    return VisitorState(status="waiting", pole=ticket.pole,
-                        position=queue_position(state, ticket.token),
+    # The core keeps each ticket's announced position current; 0 means "not announced yet".
+    position = ticket.position or queue_position(state, ticket.token)
+    return VisitorState(status="waiting", pole=ticket.pole, position=position,
                         estimate_seconds=ticket.estimate_seconds,
                         disconnected=ticket.disconnected_at is not None)
 

@@ -18,6 +18,7 @@ from chat.frames import (
     Block,
     ColleagueMessageIn,
     Colleagues,
+    CounsellorState,
     Decline,
     EndByCounsellor,
     Hello,
@@ -31,11 +32,18 @@ from chat.frames import (
     SendResource,
     ShiftEnd,
     ShiftStart,
+    StaffSnapshot,
     StaffWelcome,
     Transfer,
     TypingIn,
 )
-from chat.identity import LOBBY_GROUP, STAFF_GROUP, conversation_group, counsellor_group
+from chat.identity import (
+    LOBBY_GROUP,
+    STAFF_GROUP,
+    conversation_group,
+    counsellor_group,
+    new_conversation_id,
+)
 from chat.outcomes import outcome_labels
 from chat.presence import presence
 from chat.services import StaffMember
@@ -95,13 +103,23 @@ class CounsellorSocket(DeskSocket):
         if not self.greeted:
             presence.add_counsellor(self.me.id)
         self.greeted = True
+        state = await self._current_state()
+        await self.send_frame(StaffWelcome(state=state, server_time=self.server_time(),
+                                           outcome_tags=outcome_labels()))
+
+    async def _current_state(self) -> CounsellorState:
+        """The desk's truth for this counsellor, with the conversation groups aligned on it."""
         state = await services.counsellor_state(
             member=self.me, poles=await self.pole_statuses(all_poles=True))
         self.conversations = {summary.id for summary in state.conversations}
         for conversation in self.conversations:
             await self.join_group(conversation_group(conversation))
-        await self.send_frame(StaffWelcome(state=state, server_time=self.server_time(),
-                                           outcome_tags=outcome_labels()))
+        return state
+
+    async def _answer_with_state(self) -> None:
+        """Reply to a shift change with the full state: the screen never depends on an event
+        that may still be on its way."""
+        await self.send_frame(StaffSnapshot(state=await self._current_state()))
 
     async def on_ping(self, frame: Ping) -> None:
         await self.send_frame(Pong(server_time=self.server_time()))
@@ -114,18 +132,31 @@ class CounsellorSocket(DeskSocket):
             raise InvalidCapacity(frame.capacity)
         await services.counsellor_shift_start(member=self.me, poles=poles,
                                               capacity=frame.capacity)
+        await self._answer_with_state()
 
     async def on_pause(self, frame: Pause) -> None:
         await services.counsellor_pause(counsellor_id=self.me.id)
+        await self._answer_with_state()
 
     async def on_resume(self, frame: Resume) -> None:
         await services.counsellor_resume(counsellor_id=self.me.id)
+        await self._answer_with_state()
 
     async def on_shift_end(self, frame: ShiftEnd) -> None:
         await services.counsellor_drain(counsellor_id=self.me.id)
+        await self._answer_with_state()
 
     async def on_accept(self, frame: Accept) -> None:
-        await services.offer_accept(counsellor_id=self.me.id, visitor=frame.visitor)
+        # Listen to the conversation before it exists: the visitor's first message, sent as
+        # soon as they see the match, must find this socket subscribed.
+        conversation_id = new_conversation_id()
+        await self.join_group(conversation_group(conversation_id))
+        try:
+            await services.offer_accept(counsellor_id=self.me.id, visitor=frame.visitor,
+                                        conversation_id=conversation_id)
+        except Exception:
+            await self.leave_group(conversation_group(conversation_id))
+            raise
 
     async def on_decline(self, frame: Decline) -> None:
         await services.offer_decline(counsellor_id=self.me.id, visitor=frame.visitor)

@@ -19,8 +19,10 @@ from chat.frames import (
     MessageIn,
     Ping,
     Pong,
+    Queued,
     Rate,
     Rated,
+    Snapshot,
     TypingIn,
     VisitorState,
     Welcome,
@@ -40,6 +42,7 @@ class VisitorSocket(DeskSocket):
         self.token: str | None = None
         self.conversation: str | None = None
         self.rateable: str | None = None
+        self.shown: VisitorState | None = None  # the state the page was last given
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -54,7 +57,8 @@ class VisitorSocket(DeskSocket):
             return
         await self.join_group(LOBBY_GROUP)
         self.greeted = True
-        await self._show(state)
+        await self._align(state)
+        self.shown = state
         await self.send_frame(Welcome(token=token, state=state, server_time=self.server_time()))
         await self.send_frame(Lobby(poles=await self.pole_statuses(all_poles=True)))
 
@@ -64,11 +68,14 @@ class VisitorSocket(DeskSocket):
         if is_new and not await self._hold_token(token):
             return
         try:
-            await services.visitor_join(token=token, pole=frame.pole)
+            state = await services.visitor_join(token=token, pole=frame.pole)
         except Exception:
             if is_new:
                 await self._release_token()
             raise
+        self.shown = state
+        await self.send_frame(Queued(token=token, pole=frame.pole, position=state.position or 1,
+                                     estimate_seconds=state.estimate_seconds))
 
     async def on_leave(self, frame: Leave) -> None:
         if self.token is None:
@@ -111,9 +118,14 @@ class VisitorSocket(DeskSocket):
         kind = frame["type"]
         if kind == "matched":
             self.conversation = frame["conversation"]
+            self.shown = None  # the next maintenance step sends the full state
         elif kind in {"ended", "transferred"}:
             self.conversation = None
             self.rateable = message.get("rateable") or self.rateable
+            self.shown = None
+        elif kind == "position" and self.shown is not None:
+            self.shown = self.shown.model_copy(update={
+                "position": frame["position"], "estimate_seconds": frame["estimate_seconds"]})
         elif kind == "left":
             await self._release_token()
 
@@ -124,11 +136,21 @@ class VisitorSocket(DeskSocket):
             raise NoConversation()
         return self.conversation
 
-    async def _show(self, state: VisitorState) -> None:
+    async def _align(self, state: VisitorState) -> None:
         """Align what this socket listens to with the desk's state."""
+        if self.conversation and self.conversation != state.conversation:
+            await self.leave_group(conversation_group(self.conversation))
         self.conversation = state.conversation
         if state.conversation:
             await self.join_group(conversation_group(state.conversation))
+
+    async def refresh(self, state: VisitorState) -> None:
+        """Called by the maintenance step: correct the page if it missed an event."""
+        if self.closed or self.token is None or state == self.shown:
+            return
+        await self._align(state)
+        self.shown = state
+        await self.send_frame(Snapshot(state=state))
 
     async def _hold_token(self, token: str) -> bool:
         """Attach `token` to this socket, within the per-token connection limit."""
@@ -142,7 +164,7 @@ class VisitorSocket(DeskSocket):
             return False
         self.token = token
         await self.join_group(visitor_group(token))
-        presence.add_visitor(token)
+        presence.add_visitor(token, self)
         return True
 
     async def _release_token(self) -> None:
@@ -153,7 +175,7 @@ class VisitorSocket(DeskSocket):
         if self.conversation:
             await self.leave_group(conversation_group(self.conversation))
             self.conversation = None
-        last_here = presence.remove_visitor(token)
+        last_here = presence.remove_visitor(token, self)
         try:
             await desk_runtime().store.connection_remove(visitor_group(token), self.channel_name)
             if last_here:

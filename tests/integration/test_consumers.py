@@ -31,7 +31,7 @@ async def counsellor(username: str, poles: list[str], capacity: int = 2) -> Desk
     await client.send(type="hello")
     await client.expect("staff_welcome")
     await client.send(type="shift_start", poles=poles, capacity=capacity)
-    await client.expect("shift")
+    await client.expect("staff_state")
     return client
 
 

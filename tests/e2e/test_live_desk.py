@@ -1,0 +1,134 @@
+"""The desk over real websockets against live daphne processes.
+
+On the embedded default (one process), and with two daphne processes sharing one Redis:
+the visitor on one, the counsellors on the other. The two-process run also proves the
+conversation is transcript-free: a canary sent through it is found nowhere afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.e2e.live_server import LiveServer
+from tests.e2e.ws_client import WsClient, login_cookie
+from tests.redis_server import RedisServer
+
+
+async def visitor_on(server: LiveServer) -> WsClient:
+    client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
+    await client.send(type="hello", token=None)
+    await client.expect("welcome")
+    return client
+
+
+async def counsellor_on(server: LiveServer, username: str, poles: list[str]) -> WsClient:
+    cookie = await asyncio.to_thread(login_cookie, server.url, username)
+    client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
+                                 cookie=cookie)
+    await client.send(type="hello")
+    await client.expect("staff_welcome")
+    await client.send(type="shift_start", poles=poles, capacity=2)
+    await client.expect("staff_state")
+    return client
+
+
+async def conversation_with_transfer(visitor_server: LiveServer, staff_server: LiveServer,
+                                     canary: str) -> None:
+    """lobby → queue → offer → accept → chat → transfer → second counsellor → chat → end."""
+    camille = await counsellor_on(staff_server, "camille", ["find-a-job"])
+    karim = await counsellor_on(staff_server, "hugo", ["change-career"])
+    guest = await visitor_on(visitor_server)
+    await guest.send(type="join", pole="find-a-job")
+    await guest.expect("queued")
+    offer = (await camille.expect("offer"))["offer"]
+    await camille.send(type="accept", visitor=offer["visitor"])
+    await guest.expect("matched")
+    conversation = (await camille.expect("conversation"))["conversation"]["id"]
+
+    await guest.send(type="message", text=f"visitor says {canary}")
+    assert canary in (await camille.expect("message", sender="visitor"))["html"]
+    await camille.send(type="message", conversation=conversation, text=f"answer {canary}")
+    assert canary in (await guest.expect("message", sender="counsellor"))["html"]
+
+    await camille.send(type="transfer", conversation=conversation, pole="change-career",
+                       note=f"handover {canary}")
+    await guest.expect("transferred")
+    second_offer = (await karim.expect("offer"))["offer"]
+    assert second_offer["handover_note"] == f"handover {canary}"
+    await karim.send(type="accept", visitor=second_offer["visitor"])
+    matched = await guest.expect("matched")
+    assert matched["counsellor"]["name"] == "Hugo"
+    second = (await karim.expect("conversation"))["conversation"]["id"]
+    await guest.send(type="message", text=f"again {canary}")
+    assert canary in (await karim.expect("message", sender="visitor"))["html"]
+    await karim.send(type="end", conversation=second, outcome_tags=["referral"])
+    assert (await guest.expect("ended"))["can_rate"]
+    await guest.send(type="rate", conversation=second, score=4)
+    await guest.expect("rated")
+    for client in (guest, camille, karim):
+        await client.close()
+
+
+@pytest.fixture
+def embedded(tmp_path: Path) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_a_whole_conversation_on_the_embedded_default(embedded: LiveServer) -> None:
+    await conversation_with_transfer(embedded, embedded, canary=secrets.token_hex(12))
+
+
+@pytest.fixture
+def two_daphnes(tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    first = LiveServer(tmp_path, redis_url=redis_url)
+    first.start()
+    second = LiveServer(tmp_path, redis_url=redis_url, demo=False)
+    second.start()
+    yield first, second
+    first.stop()
+    second.stop()
+
+
+@pytest.mark.redis
+async def test_two_daphne_processes_share_the_desk_and_keep_no_transcript(
+    two_daphnes: tuple[LiveServer, LiveServer], redis_server: RedisServer, tmp_path: Path,
+) -> None:
+    first, second = two_daphnes
+    canary = "canary-" + secrets.token_hex(16)
+    await conversation_with_transfer(first, second, canary=canary)
+
+    # Redis at rest: every key's value, then the RDB file written by SAVE.
+    client = redis.Redis.from_url(redis_server.url)
+    for key in client.scan_iter():
+        dumped = client.dump(key) or b""
+        assert canary.encode() not in dumped, f"canary in Redis key {key!r}"
+    client.save()
+    client.close()
+    assert canary.encode() not in redis_server.rdb_path.read_bytes()
+
+    # The database: a full dump (SQLite file or pg_dump).
+    assert canary.encode() not in database_dump(tmp_path)
+
+    # The logs of both processes, and Redis's own log.
+    for server in (first, second):
+        assert canary not in server.log()
+        assert "127.0.0.1:" not in server.log().replace(f"127.0.0.1:{server.port}", "")
+    assert canary.encode() not in (redis_server.directory / "redis.log").read_bytes()
+
+
+def database_dump(data_dir: Path) -> bytes:
+    url = os.environ.get("DATABASE_URL")
+    if url and url.startswith("postgres"):
+        return subprocess.run(["pg_dump", url], check=True, capture_output=True).stdout
+    return (data_dir / "virtualcite.sqlite3").read_bytes()

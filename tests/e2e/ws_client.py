@@ -1,0 +1,61 @@
+"""Real websocket clients (the `websockets` library) against a live server, frames checked."""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import json
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import websockets
+
+from chat.frames import SERVER_FRAMES
+
+
+def login_cookie(base_url: str, username: str, password: str = "demo") -> str:
+    """Log in through the /login/ page like a browser; returns the Cookie header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.open(f"{base_url}/login/", timeout=10).read()
+    csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": csrf}).encode()
+    request = urllib.request.Request(f"{base_url}/login/", data=body,
+                                     headers={"Referer": f"{base_url}/login/"})
+    opener.open(request, timeout=10).read()
+    session = next((c.value for c in jar if c.name == "sessionid"), None)
+    assert session, f"login of {username} failed"
+    return f"sessionid={session}"
+
+
+class WsClient:
+    def __init__(self, socket: websockets.ClientConnection) -> None:
+        self.socket = socket
+        self.seen: list[dict[str, Any]] = []
+
+    @classmethod
+    async def open(cls, url: str, *, origin: str, cookie: str | None = None) -> WsClient:
+        headers = {"Cookie": cookie} if cookie else None
+        socket = await websockets.connect(url, origin=origin, additional_headers=headers,
+                                          open_timeout=10)
+        return cls(socket)
+
+    async def send(self, **frame: Any) -> None:
+        await self.socket.send(json.dumps(frame))
+
+    async def expect(self, kind: str, timeout: float = 10.0, **fields: Any) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"no {kind!r}; saw {[f['type'] for f in self.seen]}")
+            frame = json.loads(await asyncio.wait_for(self.socket.recv(), remaining))
+            SERVER_FRAMES.validate_python(frame)
+            self.seen.append(frame)
+            if frame["type"] == kind and all(frame.get(k) == v for k, v in fields.items()):
+                return frame
+
+    async def close(self) -> None:
+        await self.socket.close()
