@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -84,9 +86,11 @@ def desk_resource_cards_list() -> list[dict[str, object]]:
     ]
 
 
-def counsellor_profile_get(*, user: object) -> StaffProfile | None:
+def counsellor_profile_get(*, user: AbstractBaseUser | AnonymousUser) -> StaffProfile | None:
     """The staff profile of a logged-in user when they hold the counsellor role, else None."""
-    profile = StaffProfile.objects.filter(user=user).prefetch_related("poles").first()
+    if not user.is_authenticated:
+        return None
+    profile = StaffProfile.objects.filter(user_id=user.pk).prefetch_related("poles").first()
     if profile is None or not profile.has_role(Role.COUNSELLOR):
         return None
     return profile

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.browser import chromium, collect_errors, new_page, screenshot
 from tests.e2e.live_server import LiveServer
@@ -57,7 +57,7 @@ def visitor_page(browser: Browser, server: LiveServer) -> Page:
     return page
 
 
-def open_conversation(page: Page) -> object:
+def open_conversation(page: Page) -> Locator:
     return page.locator("#conversation-panels section.conversation:not([hidden])")
 
 
@@ -100,7 +100,8 @@ def test_visitor_and_counsellors_from_lobby_to_rating(browser: Browser,
     visitor.press("#message-text", "Enter")
     conversation = open_conversation(camille)
     expect(conversation.locator(".transcript")).to_contain_text("<b>de cuisinier</b>")
-    expect(visitor.locator("#transcript .line.visitor").last).not_to_have_class(re.compile("pending"))
+    sent = visitor.locator("#transcript .line.visitor").last
+    expect(sent).not_to_have_class(re.compile("pending"))
     conversation.locator(".conversation-message textarea").press_sequentially("Voici ")
     expect(visitor.locator("#typing")).to_be_visible()
     conversation.locator(".conversation-message textarea").fill(

@@ -113,7 +113,8 @@ def test_server_html_is_rebuilt_with_text_and_web_links_only(browser: Browser,
         const holder = document.createElement('div');
         holder.append(safeFragment(
           'a <b>bold</b> <img src=x onerror="window.pwned=1"> <script>window.pwned=2</script>'
-          + '<a href="javascript:window.pwned=3">js</a> <a href="https://example.org/" onclick="x()">ok</a>'));
+          + '<a href="javascript:window.pwned=3">js</a> '
+          + '<a href="https://example.org/" onclick="x()">ok</a>'));
         return { html: holder.innerHTML, pwned: window.pwned || null };
     }""")
     assert rebuilt["pwned"] is None
