@@ -321,7 +321,7 @@ class RedisStateStore(StateStore[S]):
             result = change(self._state)
         except BaseException as error:
             self._mirror.revert(self._state, self._mirror.diff(self._state))
-            if False:
+            if not locked and isinstance(error, Exception):
                 raise _Conflict from error
             raise
         changes = self._mirror.diff(self._state)

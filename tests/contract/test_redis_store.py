@@ -60,6 +60,14 @@ def tokens(state: DeskState) -> list[str]:
     return sorted(state.tickets)
 
 
+async def warm(store: RedisStateStore[DeskState]) -> None:
+    """Two writes of its own: the second's lock showed nobody else wrote, so the store's
+    next mutation skips the lock and runs on its cache (the path these tests aim at)."""
+    await store.mutate(lambda state: join(state, "x", "emploi", now=NOW))
+    await store.mutate(lambda state: join(state, "y", "emploi", now=NOW))
+    assert store._optimistic
+
+
 async def test_a_lock_left_by_a_dead_process_expires(
     make: Make, client: redis.Redis, namespace: str
 ) -> None:
@@ -117,10 +125,13 @@ async def test_a_writer_whose_lock_expired_mid_change_cannot_clobber(
     assert tokens(await make().read()) == ["a", "b"]
 
 
+@pytest.mark.parametrize("path", ["locked", "optimistic"])
 async def test_a_commit_whose_reply_was_lost_is_not_applied_twice(
-    make: Make, monkeypatch: pytest.MonkeyPatch
+    make: Make, monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
     store = make()
+    if path == "optimistic":
+        await warm(store)
     real_commit = store._commit
     lost = []
 
@@ -145,6 +156,36 @@ async def test_a_commit_whose_reply_was_lost_is_not_applied_twice(
     assert len(runs) == 1
     assert (await store.read()).served == {"emploi": [NOW]}
     assert (await make().read()).served == {"emploi": [NOW]}
+
+
+async def test_a_refusal_on_a_stale_cache_is_checked_on_the_current_state(make: Make) -> None:
+    first, second = make(), make()
+    await warm(first)
+    await second.mutate(lambda state: join(state, "a", "emploi", now=NOW + 1))
+
+    # `first` last saw its own write, so it tries on its cache, where "a" does not exist.
+    await first.mutate(lambda state: desk.visitor_leave(state, token="a", now=NOW + 2))
+
+    assert tokens(await second.read()) == ["x", "y"]
+
+
+async def test_a_write_on_a_stale_cache_is_redone_on_the_current_state(make: Make) -> None:
+    first, second = make(), make()
+    await warm(first)
+    await second.mutate(lambda state: join(state, "b", "emploi", now=NOW + 1))
+
+    events = await first.mutate(lambda state: join(state, "c", "emploi", now=NOW + 2))
+
+    assert of_kind(events, VisitorQueued) == [VisitorQueued(token="c", pole="emploi", position=4)]
+    assert tokens(await second.read()) == ["b", "c", "x", "y"]
+
+
+async def test_a_change_that_writes_nothing_still_sees_the_current_state(make: Make) -> None:
+    first, second = make(), make()
+    await warm(first)
+    await second.mutate(lambda state: join(state, "b", "emploi", now=NOW + 1))
+
+    assert await first.mutate(tokens) == ["b", "x", "y"]
 
 
 async def test_redis_down_for_too_long_gives_store_unavailable_then_recovers(
