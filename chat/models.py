@@ -28,4 +28,4 @@ class ConversationRecord(models.Model):
     class Meta:
         verbose_name = _("conversation record")
         verbose_name_plural = _("conversation records")
-        indexes = [models.Index(fields=["pole", "ended_hour"])]
+        indexes = (models.Index(fields=["pole", "ended_hour"]),)

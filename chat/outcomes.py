@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 # The Cité's usual reasons a visit ends, from the seeds: information, advice, referral to a
 # partner, documentation, a workshop, or a question outside the Cité's scope.

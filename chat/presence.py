@@ -9,19 +9,19 @@ way (channels_redis drops messages to a full channel silently) is put right with
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import defaultdict
 from typing import Protocol
 
-from chat.core.model import DeskConfig
 from chat.frames import VisitorState
 from chat.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-# Well inside the 20 s lease (DeskConfig.lease_ttl); also the precision of offer expiry.
+# A tenth of the 20 s lease (DeskConfig.lease_ttl), so a few slow steps never let a live
+# socket's lease lapse; it is also the precision of offer expiry.
 MAINTAIN_SECONDS = 2.0
-assert MAINTAIN_SECONDS * 5 <= DeskConfig().lease_ttl
 
 
 class VisitorScreen(Protocol):
@@ -87,10 +87,8 @@ class LocalPresence:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError, RuntimeError):
                 await self._task
-            except (asyncio.CancelledError, RuntimeError):
-                pass
             self._task = None
 
 

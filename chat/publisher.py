@@ -15,6 +15,7 @@ from typing import Any
 from channels.layers import get_channel_layer
 
 from chat.core import events as ev
+from chat.frames import Blocked as BlockedFrame
 from chat.frames import (
     ConversationClosed,
     ConversationOpened,
@@ -35,7 +36,6 @@ from chat.frames import (
     Transferred,
     VisitorPresence,
 )
-from chat.frames import Blocked as BlockedFrame
 from chat.frames import Offer as OfferModel
 from chat.identity import (
     LOBBY_GROUP,

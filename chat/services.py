@@ -19,9 +19,9 @@ from django.db import DatabaseError
 from chat.core import desk
 from chat.core import events as ev
 from chat.core.errors import NoSuchOffer, UnknownTicket
-from chat.errors import NoConversation
 from chat.core.model import Counsellor, DeskState
 from chat.core.queries import pole_load
+from chat.errors import NoConversation
 from chat.frames import ConversationSummary, CounsellorCard, CounsellorState, Shift, VisitorState
 from chat.identity import new_pseudonym, visitor_handle
 from chat.models import ConversationRecord

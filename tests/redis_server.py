@@ -44,7 +44,7 @@ class RedisServer:
         return self.directory / "dump.rdb"
 
     def start(self) -> None:
-        """Start the server (again) on the same port and data directory, and wait until it answers."""
+        """Start the server (again) on the same port and data directory; wait until it answers."""
         self.process = subprocess.Popen(
             [
                 self.executable,

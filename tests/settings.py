@@ -11,8 +11,8 @@ os.environ.pop("REDIS_URL", None)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 50)
 os.environ.setdefault("VIRTUALCITE_DATA_DIR", tempfile.mkdtemp(prefix="virtualcite-test-"))
 
-from virtualcite.settings import *  # noqa: E402,F403
-from virtualcite.settings import STORAGES  # noqa: E402
+from virtualcite.settings import *  # noqa: F403
+from virtualcite.settings import STORAGES
 
 # No collectstatic in tests: serve assets from the apps' folders, as in DEBUG.
 STORAGES = {

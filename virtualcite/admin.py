@@ -30,7 +30,7 @@ class ClosedDateInline(admin.TabularInline):
 class PoleAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "order", "active", "queue_capacity", "colour")
     list_editable = ("order", "active", "queue_capacity")
-    prepopulated_fields = {"slug": ("name",)}
+    prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012 (Django's documented form)
     search_fields = ("name", "name_en", "slug")
     inlines = (OpeningHoursInline, ClosedDateInline)
 

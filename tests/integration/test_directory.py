@@ -23,7 +23,8 @@ def test_demo_loads_the_five_poles_of_the_seeds_and_is_idempotent() -> None:
         "Trouver un emploi", "S'informer sur les métiers", "Trouver une formation",
         "Changer sa vie professionnelle", "Créer son activité",
     ]
-    assert PartnerInstitution.objects.filter(short_name__in=["AFPA", "CIO", "CNAM", "BGE"]).count() == 4
+    partners = PartnerInstitution.objects.filter(short_name__in=["AFPA", "CIO", "CNAM", "BGE"])
+    assert partners.count() == 4
     assert StaffProfile.objects.count() == len(DEMO_STAFF)
     counsellors = StaffProfile.objects.filter(user__groups__name=Role.COUNSELLOR)
     assert counsellors.values("institution").distinct().count() >= 4
@@ -36,7 +37,7 @@ def test_home_page_lists_every_active_pole_with_its_hours(client: Client) -> Non
     page = client.get("/").content.decode()
     for pole in DEMO_POLES:
         assert escape(pole.name) in page
-    assert "Horaires d’ouverture" in page or "Horaires d'ouverture" in page or "Opening hours" in page
+    assert 'class="pole-hours"' in page
 
 
 def test_home_page_speaks_english_when_asked(client: Client) -> None:

@@ -8,4 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         load_demo()
-        self.stdout.write("virtualcite: demo data loaded (5 poles, 7 partners, 7 staff, 8 resources).")
+        self.stdout.write(
+            "virtualcite: demo data loaded (5 poles, 7 partners, 7 staff, 8 resources).")
