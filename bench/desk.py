@@ -20,20 +20,24 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import copy
 import itertools
+import json
 import shutil
 import socket
 import statistics
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from chat.core import desk
 from chat.core.events import OfferMade
 from chat.core.model import DeskConfig, DeskState, PolePolicy
 from chat.store.base import StateStore
+from chat.store.codec import Codec
+from chat.store.layout import Layout, Mirror
 from chat.store.memory import MemoryStateStore
 from chat.store.redis import RedisStateStore
 
@@ -194,6 +198,36 @@ def private_redis() -> Iterator[str]:
             server.wait()
 
 
+def per_call_ms(function: Callable[[], object], repeat: int = 50) -> float:
+    started = time.perf_counter()
+    for _ in range(repeat):
+        function()
+    return (time.perf_counter() - started) / repeat * 1000
+
+
+async def layout_costs() -> None:
+    """What the store pays per mutation at full size, one way or the other (why a hash)."""
+    store = MemoryStateStore(DeskState)
+    await populate(store)
+    state = await store.read()
+    codec = Codec(DeskState)
+    blob = json.dumps(codec.encode(state))
+    mirror = Mirror(Layout(DeskState, DeskState))
+    mirror.reset(dict(mirror.layout.entries(state)))
+    rows = [
+        ("one JSON blob: encode + dumps", per_call_ms(lambda: json.dumps(codec.encode(state)))),
+        ("one JSON blob: loads + decode", per_call_ms(lambda: codec.decode(json.loads(blob)))),
+        ("entries: find the changed ones (diff)", per_call_ms(lambda: mirror.diff(state))),
+        ("deep copy of the state", per_call_ms(lambda: copy.deepcopy(state), repeat=10)),
+    ]
+    print(f"\nState at full size: {len(state.tickets)} tickets, {len(state.counsellors)} "
+          f"counsellors, {len(blob) // 1000} kB as one JSON blob.\n")
+    print("| cost per mutation | ms |")
+    print("| --- | --- |")
+    for name, ms in rows:
+        print(f"| {name} | {ms:.2f} |")
+
+
 async def main_async(options: argparse.Namespace, redis_url: str) -> None:
     print("| store | waiting | counsellors | join→offer p50 (ms) | p99 (ms) | max (ms) |"
           " routing decisions/s | mutations |")
@@ -203,6 +237,7 @@ async def main_async(options: argparse.Namespace, redis_url: str) -> None:
     namespace = fresh("bench-desk-")
     redis_store = RedisStateStore(redis_url, namespace=namespace, state_factory=DeskState)
     print(await measure("redis", redis_store, options.joins, options.seconds))
+    await layout_costs()
 
 
 def main() -> None:
