@@ -114,14 +114,14 @@ class DeskMachine(RuleBasedStateMachine):
     def some_token(self, data: st.DataObject) -> str:
         """Usually a visitor who holds a ticket; sometimes any token, to exercise refusals."""
         known = sorted(self.state.tickets)
-        if known and data.draw(st.integers(0, 4)):
+        if known and data.draw(st.integers(0, 4)) > 0:
             return data.draw(st.sampled_from(known))
         return data.draw(tokens)
 
     def some_counsellor(self, data: st.DataObject) -> str:
         """Usually a counsellor on shift; sometimes any id, to exercise refusals."""
         known = sorted(self.state.counsellors)
-        if known and data.draw(st.integers(0, 4)):
+        if known and data.draw(st.integers(0, 4)) > 0:
             return data.draw(st.sampled_from(known))
         return data.draw(counsellor_ids)
 
