@@ -1,4 +1,4 @@
-"""A state seen as named entries, and a mirror of the last committed entries.
+"""A state seen as named entries, and a mirror of the last committed state.
 
 A desk state is mostly a few big dicts (tickets, counsellors, conversations) whose items change
 one or two at a time. Splitting it into one entry per item (`tickets:<token>`) plus one entry
@@ -120,23 +120,17 @@ class Layout(Generic[S]):
     def apply(self, state: S, changes: Changes) -> None:
         """Write decoded `changes` into `state` in place."""
         for name, value in changes.changed.items():
-            field_name, _, key = name.partition(":")
-            if key:
-                split = self._split.get(field_name)
-                if split is not None:
-                    getattr(state, field_name)[split.decode_key(key)] = decode_as(
-                        split.decode, value, name
-                    )
-            else:
-                whole = self._whole.get(field_name)
-                if whole is not None:
-                    setattr(state, field_name, decode_as(whole.decode, value, name))
+            found = self.split_item(name)
+            if found is not None:
+                split, key = found
+                getattr(state, split.name)[key] = decode_as(split.decode, value, name)
+            elif (whole := self._whole.get(name)) is not None:
+                setattr(state, name, decode_as(whole.decode, value, name))
             # Entries of fields this release does not know (written by a newer one) are ignored.
         for name in changes.removed:
-            field_name, _, key = name.partition(":")
-            split = self._split.get(field_name)
-            if key and split is not None:
-                getattr(state, field_name).pop(split.decode_key(key), None)
+            found = self.split_item(name)
+            if found is not None:
+                getattr(state, found[0].name).pop(found[1], None)
 
 
 def _key_to_name(key_type: Any) -> Converter:
