@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 
 from tests.e2e.browser import chromium, collect_errors, new_page, screenshot
 from tests.e2e.live_server import LiveServer
@@ -232,5 +232,46 @@ def test_a_reload_resumes_the_queue_and_the_conversation(browser: Browser,
     expect(conversation.locator(".closed-note")).to_be_visible()
     hugo.click("#shift-end")
     hugo.context.close()
+    visitor.context.close()
+    assert errors == []
+
+
+def test_a_network_blip_mid_conversation_reconnects_and_resumes(browser: Browser,
+                                                                 served: LiveServer) -> None:
+    _, visitor = new_page(browser)
+    errors = collect_errors(visitor)
+    # The visitor's socket goes through Playwright, so the test can cut it like a bad network.
+    routes: list[WebSocketRoute] = []
+
+    def passthrough(route: WebSocketRoute) -> None:
+        route.connect_to_server()
+        routes.append(route)
+
+    visitor.route_web_socket(re.compile(r"/ws/visitor/"), passthrough)
+    visitor.goto(served.url + "/")
+    expect(visitor.locator("#visitor-desk")).to_have_attribute("data-connection", "open")
+    lea = counsellor_page(browser, served, "lea", ["discover-jobs"])
+    visitor.locator("#pole-discover-jobs button.join").click()
+    accept_offer(lea)
+    expect(visitor.locator("#chat-with")).to_contain_text("Léa")
+    conversation = open_conversation(lea)
+
+    routes[-1].close(code=1000)  # the server side went away, as on a network drop
+    for _ in range(100):  # the page reconnects by itself, after a short backoff
+        if len(routes) == 2:
+            break
+        visitor.wait_for_timeout(100)
+    assert len(routes) == 2
+    expect(visitor.locator("#visitor-desk")).to_have_attribute("data-connection", "open")
+    expect(visitor.locator("#chat-panel")).to_be_visible()
+    expect(visitor.locator("#chat-with")).to_contain_text("Léa")
+    visitor.fill("#message-text", "Toujours là")
+    visitor.press("#message-text", "Enter")
+    expect(conversation.locator(".transcript")).to_contain_text("Toujours là")
+
+    visitor.click("#end-chat")
+    expect(visitor.locator("#ended-panel")).to_be_visible()
+    lea.click("#shift-end")
+    lea.context.close()
     visitor.context.close()
     assert errors == []
