@@ -21,6 +21,7 @@ class DeskClient:
         self.communicator = WebsocketCommunicator(
             application, path, headers=[ORIGIN, *(headers or [])])
         self.seen: list[dict[str, Any]] = []
+        self.me_id: str | None = None  # a counsellor's own id, from `staff_welcome`
 
     async def connect(self) -> tuple[bool, int | None]:
         connected, code = await self.communicator.connect()

@@ -29,7 +29,7 @@ async def counsellor(username: str, poles: list[str], capacity: int = 2) -> Desk
     client = DeskClient("/ws/counsellor/", headers)
     assert (await client.connect())[0]
     await client.send(type="hello")
-    await client.expect("staff_welcome")
+    client.me_id = (await client.expect("staff_welcome"))["state"]["me"]["id"]
     await client.send(type="shift_start", poles=poles, capacity=capacity)
     await client.expect("staff_state")
     return client

@@ -1,0 +1,111 @@
+"""Counsellor journeys over Channels' communicator: invite, decline, block, a lost counsellor."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from chat.presence import presence
+from chat.runtime import desk_runtime
+from tests.integration.test_consumers import counsellor, visitor
+
+pytestmark = pytest.mark.usefixtures("live_desk")
+
+
+async def matched_pair(username: str, pole: str):
+    staff = await counsellor(username, [pole])
+    guest = await visitor()
+    await guest.send(type="join", pole=pole)
+    await guest.expect("queued")
+    offer = (await staff.expect("offer"))["offer"]
+    await staff.send(type="accept", visitor=offer["visitor"])
+    await guest.expect("matched")
+    conversation = (await staff.expect("conversation"))["conversation"]["id"]
+    return staff, guest, conversation
+
+
+async def test_an_invited_colleague_of_another_institution_joins_the_conversation() -> None:
+    camille, guest, conversation = await matched_pair("camille", "find-a-job")
+    karim = await counsellor("karim", ["find-training"])
+    await camille.send(type="invite", conversation=conversation, colleague=karim.me_id)
+    joined = await guest.expect("counsellor_joined")
+    assert joined["counsellor"]["institution"] == "AFPA"
+    await karim.expect("conversation")
+    await karim.send(type="message", conversation=conversation, text="Je complète.")
+    assert (await guest.expect("message", sender="counsellor"))["author"]["name"] == "Karim"
+    await karim.send(type="leave_conversation", conversation=conversation)
+    await guest.expect("counsellor_left")
+    await camille.send(type="message", conversation=conversation, text="Toujours là.")
+    await guest.expect("message", sender="counsellor")
+    for client in (camille, karim, guest):
+        await client.close()
+
+
+async def test_a_declined_offer_goes_to_the_next_counsellor_and_the_visitor_keeps_their_place(
+) -> None:
+    camille = await counsellor("camille", ["find-a-job"], capacity=1)
+    karim = await counsellor("karim", ["find-a-job"], capacity=1)
+    guest = await visitor()
+    await guest.send(type="join", pole="find-a-job")
+    await guest.expect("queued")
+    first, second = camille, karim
+    offer = None
+    for staff in (camille, karim):
+        try:
+            offer = (await staff.expect("offer", timeout=1))["offer"]
+            first, second = staff, (karim if staff is camille else camille)
+            break
+        except Exception:
+            continue
+    assert offer is not None
+    await first.send(type="decline", visitor=offer["visitor"])
+    assert (await first.expect("offer_gone"))["reason"] == "declined"
+    assert (await second.expect("offer"))["offer"]["visitor"] == offer["visitor"]
+    for client in (camille, karim, guest):
+        await client.close()
+
+
+async def test_a_blocked_visitor_is_told_and_cannot_join_again() -> None:
+    camille, guest, conversation = await matched_pair("camille", "find-a-job")
+    await camille.send(type="block", conversation=conversation, hours=2)
+    assert (await guest.expect("ended"))["can_rate"] is False
+    await guest.expect("blocked")
+    await guest.send(type="join", pole="find-a-job")
+    assert (await guest.expect("error"))["code"] == "blocked"
+    for client in (camille, guest):
+        await client.close()
+
+
+async def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue() -> None:
+    camille, guest, _conversation = await matched_pair("camille", "find-a-job")
+    waiting = await visitor()
+    await waiting.send(type="join", pole="find-a-job")
+    await waiting.expect("queued")
+    await camille.close()  # the browser is gone; the lease is no longer renewed
+    runtime = desk_runtime()
+    later = time.time() + runtime.config.lease_ttl + 1
+    runtime.now = lambda: later  # type: ignore[method-assign]
+    await presence.maintain_once()
+    requeued = await guest.expect("requeued")
+    assert requeued["reason"] == "counsellor_lost"
+    state = await guest.expect("state")
+    assert state["state"]["status"] == "waiting"
+    assert state["state"]["position"] == 1  # ahead of the visitor who was already waiting
+    for client in (guest, waiting):
+        await client.close()
+
+
+async def test_a_closed_pole_says_when_it_opens(settings) -> None:
+    from channels.db import database_sync_to_async
+
+    from virtualcite.models import Pole
+
+    await database_sync_to_async(
+        lambda: Pole.objects.get(slug="discover-jobs").opening_hours.all().delete())()
+    desk_runtime().directory.invalidate()
+    guest = await visitor()
+    await guest.send(type="join", pole="discover-jobs")
+    error = await guest.expect("error")
+    assert error["code"] == "pole_closed"
+    await guest.close()
