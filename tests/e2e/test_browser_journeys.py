@@ -131,6 +131,7 @@ def test_visitor_and_counsellors_from_lobby_to_rating(browser: Browser,
     karim = counsellor_page(browser, served, "karim", ["find-training"])
     expect(karim.locator("li.offer .handover")).to_contain_text("formation de cuisinier")
     accept_offer(karim)
+    expect(open_conversation(karim).locator(".handover")).to_contain_text("formation de cuisinier")
     expect(visitor.locator("#chat-panel")).to_be_visible()
     expect(visitor.locator("#chat-with")).to_contain_text("Karim")
     expect(visitor.locator("#chat-with")).to_contain_text("AFPA")
@@ -269,8 +270,19 @@ def test_a_network_blip_mid_conversation_reconnects_and_resumes(browser: Browser
     visitor.press("#message-text", "Enter")
     expect(conversation.locator(".transcript")).to_contain_text("Toujours là")
 
-    visitor.click("#end-chat")
-    expect(visitor.locator("#ended-panel")).to_be_visible()
+    # Lea reloads her desk: the conversation is still hers, its past is not kept.
+    lea.reload()
+    conversation = open_conversation(lea)
+    expect(conversation.locator(".transcript")).to_contain_text("Earlier messages are not shown")
+    expect(conversation.locator(".transcript")).not_to_contain_text("Toujours là")
+
+    # Blocking ends the conversation and tells the visitor until when.
+    conversation.locator("summary", has_text="Block this visitor").click()
+    conversation.locator(".block-form input[name=hours]").fill("2")
+    conversation.locator(".block-form button[type=submit]").click()
+    expect(visitor.locator("#notice")).to_contain_text("suspended")
+    expect(visitor.locator("#chat-panel")).to_be_hidden()
+    expect(conversation.locator(".closed-note")).to_be_visible()
     lea.click("#shift-end")
     lea.context.close()
     visitor.context.close()

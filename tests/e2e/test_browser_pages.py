@@ -176,4 +176,7 @@ def test_desk_needs_a_login_and_the_counsellor_role(browser: Browser, served: Li
     expect(page.locator("#counsellor-desk")).to_have_attribute("data-connection", "open")
     expect(page.locator("#queues tbody tr")).to_have_count(2)  # camille's two poles
     screenshot(page, "desk")
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "desk-360")
     context.close()

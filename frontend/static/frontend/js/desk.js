@@ -48,6 +48,7 @@ let clockOffset = 0; // server_time - local time, in seconds, for the offers' co
 let connected = false;
 let selected = null; // id of the conversation shown
 let acceptedVisitor = null; // the offer just accepted: its conversation gets the focus
+const acceptedOffers = new Map(); // visitor -> offer, to keep a transfer's handover note in view
 // conversation id -> {summary, panel, tab, pending: Map, closed, unread, typingTimer}
 const conversations = new Map();
 
@@ -155,6 +156,8 @@ window.setInterval(tickCountdowns, 500);
 
 function accept(visitor) {
   acceptedVisitor = visitor;
+  const offer = state.offers.find((candidate) => candidate.visitor === visitor);
+  if (offer) acceptedOffers.set(visitor, offer);
   send({ type: "accept", visitor });
 }
 
@@ -430,7 +433,12 @@ function applyState(next) {
   const open = new Set();
   for (const summary of state.conversations) {
     open.add(summary.id);
-    ensureConversation(summary);
+    const known = conversations.has(summary.id);
+    const entry = ensureConversation(summary);
+    if (!known) {
+      // Back after a reload or a crash: the conversation goes on, its past is not kept.
+      addSystem(entry, gettext("Earlier messages are not shown again: nothing of the conversation is kept."));
+    }
   }
   for (const [id, entry] of conversations) {
     if (!open.has(id) && !entry.closed) closeConversation(id, gettext("The conversation has ended."));
@@ -503,6 +511,15 @@ const handlers = {
     if (isNew) {
       addSystem(entry, interpolate(gettext("Conversation with %(visitor)s opened (%(pole)s)."),
         { visitor: summary.pseudonym, pole: poleName(summary.pole) }, true));
+      const offer = acceptedOffers.get(summary.visitor);
+      acceptedOffers.delete(summary.visitor);
+      if (offer && (offer.handover_note || offer.transferred_from)) {
+        const handover = entry.panel.querySelector(".handover");
+        handover.textContent = interpolate(gettext("Transferred from %(pole)s."),
+          { pole: poleName(offer.transferred_from) }, true)
+          + (offer.handover_note ? " " + gettext("Handover note:") + " " + offer.handover_note : "");
+        show(handover, true);
+      }
       if (!isLead(summary)) {
         addSystem(entry, gettext("You were invited by a colleague: earlier messages are not shown, nothing of the conversation is kept."));
       }
