@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from chat.codes import ErrorCode
 from chat.core.errors import DeskError, PoleClosed
@@ -99,7 +100,7 @@ def error_frame(code: str, *, frame_type: str | None = None, detail: str | None 
 
 def error_for(exception: Exception, *, frame_type: str | None) -> Error:
     """The error frame for a refusal raised by a service."""
-    if isinstance(exception, StoreError):
+    if isinstance(exception, StoreError | RedisError):
         return error_frame(ErrorCode.SERVICE_UNAVAILABLE, frame_type=frame_type)
     if isinstance(exception, LiveDeskError):
         return error_frame(exception.code, frame_type=frame_type)

@@ -106,11 +106,23 @@ STORAGES = {
 }
 
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import ExponentialBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
     # The pub/sub layer: a chat message crosses Redis without ever resting in a key.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {"hosts": [{
+                "address": REDIS_URL,
+                # A Redis restart leaves pooled sockets dead: retry on a fresh one for about
+                # three seconds (a restart's usual length) before the socket sees an error.
+                "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=10),
+                "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+                "health_check_interval": 15,
+            }]},
         }
     }
 else:

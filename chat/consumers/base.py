@@ -16,6 +16,7 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 from pydantic import TypeAdapter, ValidationError
+from redis.exceptions import RedisError
 
 from chat.codes import CloseCode, ErrorCode
 from chat.core.errors import DeskError
@@ -82,9 +83,9 @@ class DeskSocket(AsyncWebsocketConsumer):
         try:
             with translation.override(self.language):
                 await handler(frame)
-        except (DeskError, LiveDeskError, StoreError) as refusal:
-            if isinstance(refusal, StoreError):
-                logger.warning("store unavailable during %s", frame.type)
+        except (DeskError, LiveDeskError, StoreError, RedisError) as refusal:
+            if isinstance(refusal, StoreError | RedisError):
+                logger.warning("redis unavailable during %s", frame.type)
             with translation.override(self.language):
                 await self.send_frame(error_for(refusal, frame_type=frame.type))
 

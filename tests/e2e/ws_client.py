@@ -57,5 +57,17 @@ class WsClient:
             if frame["type"] == kind and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
 
+    async def expect_any(self, kinds: tuple[str, ...], timeout: float = 10.0) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"none of {kinds}; saw {[f['type'] for f in self.seen]}")
+            frame = json.loads(await asyncio.wait_for(self.socket.recv(), remaining))
+            SERVER_FRAMES.validate_python(frame)
+            self.seen.append(frame)
+            if frame["type"] in kinds:
+                return frame
+
     async def close(self) -> None:
         await self.socket.close()
