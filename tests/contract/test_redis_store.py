@@ -133,7 +133,7 @@ async def test_a_commit_whose_reply_was_lost_is_not_applied_twice(
     if path == "optimistic":
         await warm(store)
     real_commit = store._commit
-    lost = []
+    lost: list[int] = []
 
     async def commit_then_lose_the_reply(**kwargs: object) -> object:
         written = await real_commit(**kwargs)  # type: ignore[arg-type]
@@ -143,7 +143,7 @@ async def test_a_commit_whose_reply_was_lost_is_not_applied_twice(
         return written
 
     monkeypatch.setattr(store, "_commit", commit_then_lose_the_reply)
-    runs = []
+    runs: list[int] = []
 
     def record_a_service(state: DeskState) -> int:
         runs.append(1)

@@ -16,6 +16,7 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from chat.core import desk
@@ -80,9 +81,10 @@ class Worker:
     async def visitors(self, tokens: list[str]) -> None:
         for token in tokens:
             await asyncio.sleep(random.uniform(0, 0.02))
+            # Arguments fixed before the change runs: a retried change must not pick again.
             await self.mutate(
-                lambda state, token=token: desk.visitor_join(
-                    state,
+                partial(
+                    desk.visitor_join,
                     token=token,
                     pseudonym=f"visitor-{token}",
                     pole=random.choice(POLES),
@@ -113,8 +115,8 @@ class Worker:
             me = state.counsellors[counsellor_id]
             for token in me.offered_tokens:
                 await self.mutate(
-                    lambda state, token=token: desk.offer_accept(
-                        state,
+                    partial(
+                        desk.offer_accept,
                         counsellor_id=counsellor_id,
                         token=token,
                         conversation_id=f"{counsellor_id}-{token}",
@@ -127,9 +129,9 @@ class Worker:
                     *CONVERSATION
                 ):
                     await self.mutate(
-                        lambda state, cid=conversation_id: desk.conversation_end(
-                            state,
-                            conversation_id=cid,
+                        partial(
+                            desk.conversation_end,
+                            conversation_id=conversation_id,
                             ended_by=counsellor_id,
                             now=time.time(),
                             config=CONFIG,
