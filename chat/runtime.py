@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 
 from chat.core.model import DeskConfig, DeskState
 from chat.directory import PoleDirectory
@@ -37,9 +38,14 @@ _runtime: DeskRuntime | None = None
 def desk_runtime() -> DeskRuntime:
     global _runtime
     if _runtime is None:
-        _runtime = DeskRuntime(store=build_desk_store(settings.REDIS_URL),
-                               config=DeskConfig(**getattr(settings, "DESK_CONFIG", {})))
+        _runtime = DeskRuntime(store=build_desk_store(settings.REDIS_URL), config=_config())
     return _runtime
+
+
+def _config() -> DeskConfig:
+    """The rules' defaults (docs/routing.md), with "today" starting at the Cité's midnight."""
+    offset = timezone.localtime().utcoffset()
+    return DeskConfig(day_offset_seconds=offset.total_seconds() if offset else 0.0)
 
 
 async def reset_runtime() -> None:
