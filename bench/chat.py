@@ -52,7 +52,8 @@ PING_SECONDS = 8.0
 SETUP_TIMEOUT = 60.0
 MARK = re.compile(r"msg#(\d+)([vc])~")
 BODY = " Bonjour, je cherche une formation en alternance pres de Lyon, vous pouvez m'aider ?"
-TARGETS = ("tutorial-memory", "tutorial-pubsub", "project", "project-redis")
+TARGETS = ("tutorial-memory", "tutorial-pubsub", "project", "project-redis", "project-tuned",
+           "project-redis-tuned")
 
 
 def free_port() -> int:
@@ -286,6 +287,8 @@ class Step:
     delivered_per_s: float = 0.0
     errors: int = 0
     skipped: bool = False
+    server_cpu_us: float = float("nan")  # server CPU time per message sent in the step
+    client_cpu_us: float = float("nan")  # the load generator's, likewise
 
     @property
     def lost(self) -> int:
@@ -299,8 +302,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc): robust to a busy machine."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 async def run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
-                   first_id: int) -> Step:
+                   first_id: int, server_pid: int = 0) -> Step:
+    cpu_before, own_before = cpu_seconds(server_pid), cpu_seconds(os.getpid())
     count = int(rate * seconds)
     stats.scheduled.clear()
     stats.latencies.clear()
@@ -342,25 +355,29 @@ async def run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
         step.maximum = max(latencies) * 1000
         span = max(seconds, stats.last_receipt - t0)
         step.delivered_per_s = len(latencies) / span
+    step.server_cpu_us = (cpu_seconds(server_pid) - cpu_before) / max(step.sent, 1) * 1e6
+    step.client_cpu_us = (cpu_seconds(os.getpid()) - own_before) / max(step.sent, 1) * 1e6
     return step
 
 
-async def measure(pairs: list[Pair], stats: Stats, rates: list[int], seconds: float) -> list[Step]:
+async def measure(pairs: list[Pair], stats: Stats, rates: list[int], seconds: float,
+                  server_pid: int) -> list[Step]:
     steps: list[Step] = []
     collapsed = False
     # A 1-second warm-up at the first rate (not reported): imports, first group adds, caches.
-    warm = await run_step(pairs, stats, rates[0], 1.0, 0)
+    warm = await run_step(pairs, stats, rates[0], 1.0, 0, server_pid)
     first_id = warm.sent + 1
     for rate in rates:
         if collapsed:
             steps.append(Step(rate=rate, skipped=True))
             continue
-        step = await run_step(pairs, stats, rate, seconds, first_id)
+        step = await run_step(pairs, stats, rate, seconds, first_id, server_pid)
         first_id += step.sent + 1
         steps.append(step)
         print(f"    {rate:>6} msg/s: p50 {step.p50:8.2f} ms  p99 {step.p99:9.2f} ms  "
               f"max {step.maximum:9.2f} ms  delivered {step.delivered_per_s:8.0f}/s  "
-              f"lost {step.lost}  errors {step.errors}", flush=True)
+              f"lost {step.lost}  errors {step.errors}  server CPU {step.server_cpu_us:.0f} us/msg  "
+              f"client CPU {step.client_cpu_us:.0f} us/msg", flush=True)
         if step.p99 > COLLAPSE_P99_MS or step.lost > 0.01 * max(step.sent, 1):
             collapsed = True
         await asyncio.sleep(0.5)
@@ -440,13 +457,14 @@ class Bench:
             data.mkdir(exist_ok=True)
             env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1",
                        PYTHONPATH=str(Path(__file__).resolve().parent.parent))
-            if target == "project-redis":
+            if target.startswith("project-redis"):
                 self.flush_redis()
                 env["REDIS_URL"] = self.redis_url
             sessions = data / "sessions.json"
             server = Process([sys.executable, "-m", "bench.serve_project", "--port", str(port),
                               "--counsellors", str(self.args.pairs), "--sessions", str(sessions),
-                              "--frame-limit", self.args.frame_limit], env,
+                              "--frame-limit", self.args.frame_limit,
+                              *(["--tuned"] if target.endswith("-tuned") else [])], env,
                              self.workdir / f"{target}.log")
         spy: Process | None = None
         pairs: list[Pair] = []
@@ -465,7 +483,8 @@ class Bench:
             await asyncio.sleep(1.0)  # let the setup's lobby broadcasts settle
             spy = self.profile(server, target)
             before = os.getloadavg()[0]
-            steps = await measure(pairs, stats, self.args.rates, self.args.seconds)
+            steps = await measure(pairs, stats, self.args.rates, self.args.seconds,
+                                 server.popen.pid)
             load = f"{before:.1f} → {os.getloadavg()[0]:.1f}"
             print(f"    load average (1 min) before → after: {load}", flush=True)
             return Result(target, steps, load)
@@ -493,21 +512,24 @@ LABELS = {
     "tutorial-pubsub": "tutorial consumer, redis pub/sub layer",
     "project": "project, embedded (no REDIS_URL)",
     "project-redis": "project, REDIS_URL (pub/sub layer + redis store)",
+    "project-tuned": "project, embedded, tuned (bench/serve_project.py --tuned)",
+    "project-redis-tuned": "project, REDIS_URL, tuned (bench/serve_project.py --tuned)",
 }
 
 
 def table(results: list[Result]) -> str:
-    lines = ["| server | rate (msg/s) | p50 (ms) | p99 (ms) | max (ms) | delivered/s | lost |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| server | rate (msg/s) | p50 (ms) | p99 (ms) | max (ms) | delivered/s | lost "
+             "| server CPU µs/msg | client CPU µs/msg |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for result in results:
         for step in result.steps:
             if step.skipped:
                 lines.append(f"| {LABELS[result.target]} | {step.rate:,} | skipped (collapsed) "
-                             "| | | | |")
+                             "| | | | | | |")
                 continue
             lines.append(f"| {LABELS[result.target]} | {step.rate:,} | {step.p50:.2f} | "
                          f"{step.p99:.2f} | {step.maximum:.1f} | {step.delivered_per_s:,.0f} | "
-                         f"{step.lost} |")
+                         f"{step.lost} | {step.server_cpu_us:.0f} | {step.client_cpu_us:.0f} |")
     lines += ["", "| server | knee (first rate with p99 > 10 ms or a lost message) "
               "| machine load avg (1 min) before → after |", "| --- | ---: | ---: |"]
     lines += [f"| {LABELS[r.target]} | {r.knee} | {r.load} |" for r in results]
@@ -519,7 +541,7 @@ async def main_async(args: argparse.Namespace) -> int:
     bench = Bench(args, workdir)
     results: list[Result] = []
     try:
-        if any(t in {"tutorial-pubsub", "project-redis"} for t in args.targets):
+        if any(t == "tutorial-pubsub" or t.startswith("project-redis") for t in args.targets):
             bench.start_redis()
         for target in args.targets:
             print(f"== {LABELS[target]}", flush=True)
