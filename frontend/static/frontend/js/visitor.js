@@ -228,13 +228,16 @@ let shownMode = null;
 function render() {
   const mode = ended ? "ended" : view.status;
   show(ui.queuePanel, mode === "waiting");
-  show(ui.chatPanel, mode === "chatting");
+  // After the end the transcript stays readable above the rating; only the form goes.
+  show(ui.chatPanel, mode === "chatting" || (mode === "ended" && copy.length > 0));
+  show(ui.messageForm, mode === "chatting");
   show(ui.endedPanel, mode === "ended");
   show(ui.lobby, mode === "idle");
   show(ui.saveRow, copy.length > 0);
   if (mode === "waiting") renderQueue();
   if (mode === "chatting") renderChat();
   if (mode === "ended") {
+    ui.chatWith.textContent = "";
     show(ui.ratingForm, Boolean(ended.can_rate && !ended.rated));
     show(ui.rated, Boolean(ended.rated));
   }
@@ -379,6 +382,7 @@ const handlers = {
   },
   blocked(frame) {
     writeToken(null);
+    ended = null; // no rating after a block
     view = { ...view, status: "idle", conversation: null, counsellors: [] };
     render();
     setNotice(interpolate(gettext("A counsellor has suspended your access to the desk until %(when)s."),
