@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from django.db import DatabaseError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
@@ -86,7 +87,7 @@ def _messages() -> dict[str, str]:
         ErrorCode.CANNOT_INVITE_SELF: _("You are already in this conversation."),
         ErrorCode.INVITEE_UNAVAILABLE: _("This colleague cannot join right now."),
         ErrorCode.SAME_POLE: _("The visitor is already on this topic."),
-        ErrorCode.INVALID_BLOCK_DURATION: _("Choose a block duration between 1 hour and 30 days."),
+        ErrorCode.INVALID_BLOCK_DURATION: _("Choose a block duration of up to 30 days."),
         ErrorCode.CONVERSATION_ID_IN_USE: _("Please try again."),
     }
 
@@ -100,7 +101,7 @@ def error_frame(code: str, *, frame_type: str | None = None, detail: str | None 
 
 def error_for(exception: Exception, *, frame_type: str | None) -> Error:
     """The error frame for a refusal raised by a service."""
-    if isinstance(exception, StoreError | RedisError):
+    if isinstance(exception, StoreError | RedisError | DatabaseError):
         return error_frame(ErrorCode.SERVICE_UNAVAILABLE, frame_type=frame_type)
     if isinstance(exception, LiveDeskError):
         return error_frame(exception.code, frame_type=frame_type)

@@ -208,6 +208,7 @@ class VisitorState(Frame):
     """Everything a visitor's screen shows, sent on (re)connect so no lost event leaves it wrong."""
 
     status: Literal["idle", "waiting", "chatting"]
+    blocked_until: float | None = None  # epoch seconds; set while this token is blocked
     pole: str | None = None
     position: int | None = None
     estimate_seconds: float | None = None

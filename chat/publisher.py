@@ -127,7 +127,9 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
         case ev.ConversationEnded(conversation_id=conv, token=token, counsellor_ids=cids,
                                   reason=reason):
             group = conversation_group(conv)
-            can_rate = reason not in {"blocked", "transferred", "visitor_lost"}
+            # Only a conversation that ended by someone's choice is rated; a lost counsellor's
+            # visitor is already back in the queue, a blocked one is not asked.
+            can_rate = reason in {"visitor", "counsellor"}
             out = [(visitor_group(token), frame_message(
                 Ended(conversation=conv, reason=reason, can_rate=can_rate), leave=[group],
                 rateable=conv if can_rate else None))]

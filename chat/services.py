@@ -157,6 +157,10 @@ async def visitor_hello(*, token: str | None) -> tuple[str | None, VisitorState]
         return None, VisitorState(status="idle")
 
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], VisitorState]:
+        blocked_until = state.blocked.get(token)
+        if blocked_until is not None and blocked_until > now:
+            # Keep the token: a reload must not lift a counsellor's block.
+            return [], VisitorState(status="idle", blocked_until=blocked_until)
         if token not in state.tickets:
             return [], VisitorState(status="idle")
         try:
@@ -166,7 +170,8 @@ async def visitor_hello(*, token: str | None) -> tuple[str | None, VisitorState]
         return events, visitor_state(state, token)
 
     snapshot = await _run(change)
-    return (token if snapshot.status != "idle" else None), snapshot
+    keep = snapshot.status != "idle" or snapshot.blocked_until is not None
+    return (token if keep else None), snapshot
 
 
 async def visitor_join(*, token: str, pole: str) -> VisitorState:
@@ -252,6 +257,11 @@ async def counsellor_state(*, member: StaffMember, poles: list[Any]) -> Counsell
         conversations=conversations_of(state, counsellor) if counsellor else [],
         poles=poles, colleagues=colleagues(state),
     )
+
+
+async def counsellor_on_shift(*, counsellor_id: str) -> bool:
+    """Whether the counsellor holds a shift (the colleague channel is for those on shift)."""
+    return counsellor_id in (await desk_runtime().store.read()).counsellors
 
 
 async def pole_figures() -> dict[str, dict[str, Any]]:

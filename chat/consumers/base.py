@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.db import DatabaseError
 from django.utils import translation
 from django.utils.translation.trans_real import (
     get_supported_language_variant,
@@ -22,7 +24,7 @@ from chat.codes import CloseCode, ErrorCode
 from chat.core.errors import DeskError
 from chat.errors import LiveDeskError, error_for, error_frame
 from chat.frames import Frame, Lobby, PoleStatus
-from chat.limits import MAX_FRAME_BYTES, TokenBucket, ViolationCounter
+from chat.limits import HELLO_TIMEOUT_SECONDS, MAX_FRAME_BYTES, TokenBucket, ViolationCounter
 from chat.runtime import desk_runtime
 from chat.store.errors import StoreError
 
@@ -43,7 +45,17 @@ class DeskSocket(AsyncWebsocketConsumer):
         self.greeted = False
         self.groups_joined: set[str] = set()
         self.closed = False
+        self.hello_timer = asyncio.get_running_loop().call_later(
+            HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._close_if_silent()))
         await super().websocket_connect(message)
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
+        self.hello_timer.cancel()
+        await super().websocket_disconnect(message)
+
+    async def _close_if_silent(self) -> None:
+        if not self.greeted and not self.closed:
+            await self.close_with(CloseCode.HELLO_TIMEOUT)
 
     # --- sending ------------------------------------------------------------------------
 
@@ -83,9 +95,10 @@ class DeskSocket(AsyncWebsocketConsumer):
         try:
             with translation.override(self.language):
                 await handler(frame)
-        except (DeskError, LiveDeskError, StoreError, RedisError) as refusal:
-            if isinstance(refusal, StoreError | RedisError):
-                logger.warning("redis unavailable during %s", frame.type)
+        except (DeskError, LiveDeskError, StoreError, RedisError, DatabaseError) as refusal:
+            if isinstance(refusal, StoreError | RedisError | DatabaseError):
+                logger.warning("a backing service failed during %s: %s", frame.type,
+                               type(refusal).__name__)
             with translation.override(self.language):
                 await self.send_frame(error_for(refusal, frame_type=frame.type))
 

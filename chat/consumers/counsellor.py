@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from chat import relay, services
 from chat.codes import CloseCode, ErrorCode
 from chat.consumers.base import DeskSocket
-from chat.core.errors import InvalidCapacity
+from chat.core.errors import InvalidCapacity, NotOnShift
 from chat.errors import Forbidden, NotInConversation
 from chat.frames import (
     COUNSELLOR_FRAMES,
@@ -200,6 +200,8 @@ class CounsellorSocket(DeskSocket):
                                      hours=frame.hours)
 
     async def on_colleague_message(self, frame: ColleagueMessageIn) -> None:
+        if not await services.counsellor_on_shift(counsellor_id=self.me.id):
+            raise NotOnShift(self.me.id)
         await relay.colleague_message(author=self.me.card, text=frame.text,
                                       help_wanted=frame.help)
 

@@ -43,6 +43,7 @@ class VisitorSocket(DeskSocket):
         self.conversation: str | None = None
         self.rateable: str | None = None
         self.shown: VisitorState | None = None  # the state the page was last given
+        self.mismatch: VisitorState | None = None  # a difference seen by the last step
         await self.accept()
 
     async def disconnect(self, code: int) -> None:
@@ -145,9 +146,19 @@ class VisitorSocket(DeskSocket):
             await self.join_group(conversation_group(state.conversation))
 
     async def refresh(self, state: VisitorState) -> None:
-        """Called by the maintenance step: correct the page if it missed an event."""
+        """Called by the maintenance step: correct the page if it missed an event.
+
+        A difference is acted on only when two consecutive steps see it: an event still on
+        its way through the channel layer explains a difference seen once, and sending the
+        older state first would briefly show the page something already untrue.
+        """
         if self.closed or self.token is None or state == self.shown:
+            self.mismatch = None
             return
+        if state != self.mismatch:
+            self.mismatch = state
+            return
+        self.mismatch = None
         await self._align(state)
         self.shown = state
         await self.send_frame(Snapshot(state=state))

@@ -6,8 +6,10 @@ import time
 
 import pytest
 
+from chat.codes import CloseCode
 from chat.presence import presence
 from chat.runtime import desk_runtime
+from tests.integration.desk_client import DeskClient
 from tests.integration.test_consumers import counsellor, visitor
 
 pytestmark = pytest.mark.usefixtures("live_desk")
@@ -73,8 +75,22 @@ async def test_a_blocked_visitor_is_told_and_cannot_join_again() -> None:
     await guest.expect("blocked")
     await guest.send(type="join", pole="find-a-job")
     assert (await guest.expect("error"))["code"] == "blocked"
-    for client in (camille, guest):
+    token = guest.seen[0]["token"] or next(f["token"] for f in guest.seen if f["type"] == "queued")
+    reloaded = DeskClient("/ws/visitor/")
+    await reloaded.connect()
+    await reloaded.send(type="hello", token=token)
+    welcome = await reloaded.expect("welcome")
+    assert welcome["token"] == token  # a reload keeps the token, and so the block
+    assert welcome["state"]["blocked_until"] > time.time()
+    for client in (camille, guest, reloaded):
         await client.close()
+
+
+async def test_a_socket_that_never_says_hello_is_closed(monkeypatch) -> None:
+    monkeypatch.setattr("chat.consumers.base.HELLO_TIMEOUT_SECONDS", 0.2)
+    silent = DeskClient("/ws/visitor/")
+    await silent.connect()
+    assert (await silent.communicator.receive_output(timeout=2))["code"] == CloseCode.HELLO_TIMEOUT
 
 
 async def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue() -> None:
@@ -88,6 +104,7 @@ async def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue(
     runtime.now = lambda: later  # type: ignore[method-assign]
     await presence.maintain_once()
     requeued = await guest.expect("requeued")
+    await presence.maintain_once()  # the page is corrected when a difference lasts two steps
     assert requeued["reason"] == "counsellor_lost"
     state = await guest.expect("state")
     assert state["state"]["status"] == "waiting"
