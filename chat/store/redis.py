@@ -23,8 +23,9 @@ is not trusted), and the mutation runs again the locked way; the store then stay
 until a lock acquisition shows that nobody else wrote in between.
 
 Why one hash field per entity rather than one JSON blob: at 1,000 visitors and 200
-counsellors the blob is 476 kB; encoding it costs 4.1 ms and decoding it 7.4 ms per change,
-against 1.3 ms to find and encode the few changed entities (docs/benchmarks.md).
+counsellors the blob is about 590 kB, and encoding it for every mutation (and decoding it in
+every other process) costs over ten times finding and encoding the few changed entities
+(docs/benchmarks.md, "Desk routing").
 
 Version ids are random (the mutation id), not a counter: a Redis that lost its data and
 counted again could otherwise hand a process a version number it already caches with other
