@@ -34,8 +34,10 @@ class StateStore(ABC, Generic[S]):
     async def read(self) -> S:
         """Return a snapshot of the state for selectors.
 
-        The snapshot may be shared with other readers: the caller must not mutate it.
-        Mutating it can never corrupt the stored state.
+        The snapshot is shared with other readers until the next change, and the next
+        snapshot is built from it (decoding the whole desk for every read would cost
+        milliseconds): the caller must not mutate it. A caller that does cannot corrupt the
+        stored state, but may corrupt what later reads return.
         """
 
     @abstractmethod

@@ -29,8 +29,8 @@ class MemoryStateStore(StateStore[S]):
     the encoded entries finds what it touched and puts the committed values back. The same
     mirror gives `read` a decoded copy, evolved entity by entity, so readers never hold the
     working state. Its price is comparing every entity with its committed copy on each
-    mutation (about 0.5 ms on a quiet machine at 1,000 visitors and 200 counsellors, see
-    docs/benchmarks.md); a deep copy per mutation would cost some thirty times as much.
+    mutation (0.5 to 1 ms at 1,000 visitors and 200 counsellors, depending on the machine's
+    load, see docs/benchmarks.md); a deep copy per mutation would cost some thirty times more.
     """
 
     def __init__(
