@@ -404,8 +404,13 @@ class RedisStateStore(StateStore[S]):
                 if self._raw.get(name) != raw:
                     changes.changed[name] = json.loads(raw)
             changes.removed = [name for name in self._raw if name not in fetched]
-            self._mirror.layout.apply(self._state, changes)
-            self._mirror.commit(changes)
+            try:
+                self._mirror.layout.apply(self._state, changes)
+                self._mirror.commit(changes)
+            except BaseException:
+                # Half applied: only a full reload can be trusted now.
+                self._version = None
+                raise
             self._raw = fetched
         self._version = stored_version
 

@@ -20,7 +20,7 @@ from chat.core import desk
 from chat.core.events import VisitorQueued
 from chat.core.model import DeskState
 from chat.core.testing import join, of_kind
-from chat.store.errors import StoreBusy, StoreUnavailable
+from chat.store.errors import StateCorrupt, StoreBusy, StoreUnavailable
 from chat.store.redis import RedisStateStore
 from tests.redis_server import RedisServer
 
@@ -243,3 +243,22 @@ async def test_a_process_sees_what_another_process_changed(make: Make) -> None:
     assert tokens(await first.read()) == ["b"]
     events = await first.mutate(lambda state: join(state, "c", "emploi", now=NOW + 3))
     assert of_kind(events, VisitorQueued) == [VisitorQueued(token="c", pole="emploi", position=2)]
+
+
+async def test_a_corrupt_entry_is_reported_and_a_fixed_one_is_reloaded(
+    make: Make, client: redis.Redis, namespace: str
+) -> None:
+    store = make()
+    await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+    await store.mutate(lambda state: join(state, "b", "emploi", now=NOW))
+    state_key, version_key = f"vc:{{{namespace}}}:state", f"vc:{{{namespace}}}:version"
+
+    client.hset(state_key, "tickets:a", json.dumps({"token": "a"}))  # required fields missing
+    client.set(version_key, "a-bad-deployment")
+    with pytest.raises(StateCorrupt):
+        await store.read()
+
+    client.hdel(state_key, "tickets:a")
+    client.set(version_key, "an-operator-fixed-it")
+    assert tokens(await store.read()) == ["b"]
+    assert await store.mutate(tokens) == ["b"]

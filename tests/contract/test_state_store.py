@@ -11,6 +11,7 @@ from chat.core import desk, errors
 from chat.core.events import ConversationEnded, ConversationStarted, OfferMade, VisitorQueued
 from chat.core.model import DeskState, TicketStatus
 from chat.core.testing import join, of_kind, offers, online
+from chat.store import MemoryStateStore, RedisStateStore, build_desk_store
 from chat.store.base import StateStore
 from tests.contract.conftest import StoreFactory
 from tests.redis_server import RedisServer
@@ -244,3 +245,17 @@ async def test_a_redis_restart_keeps_the_state_and_mutations_go_on(
     assert await store.connection_add("visitor-a", "socket-2", ttl=30) == 2
     # A process started after the restart sees the same desk.
     assert sorted((await make_store().read()).tickets) == ["a", "b"]
+
+
+async def test_the_factory_picks_the_store_from_the_redis_url(
+    store_kind: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("redis_url") if store_kind == "redis" else None
+    store = build_desk_store(url)
+    try:
+        expected = RedisStateStore if store_kind == "redis" else MemoryStateStore
+        assert type(store) is expected
+        await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+        assert list((await store.read()).tickets) == ["a"]
+    finally:
+        await store.close()
