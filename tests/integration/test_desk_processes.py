@@ -71,6 +71,10 @@ def test_two_processes_never_assign_a_visitor_twice_nor_lose_one(
     assert [report["violations"] for report in reports] == [[]] * PROCESSES
     assert [report["timed_out"] for report in reports] == [False] * PROCESSES
 
+    # Both processes really decided: each accepted offers made by either one.
+    for report in reports:
+        assert any(event["kind"] == "conversation_started" for event in report["events"])
+
     everyone = {f"v{n}" for n in range(VISITORS)}
     queued = Counter(e["token"] for e in events if e["kind"] == "visitor_queued")
     started = Counter(e["token"] for e in events if e["kind"] == "conversation_started")
