@@ -113,11 +113,13 @@ _COMMIT = """
 -- KEYS: state hash, version, lock, commit marker.
 -- ARGV: expected version, new version (the mutation's token), state TTL ms, marker TTL ms,
 --       number of removed names, the removed names, then name/value pairs to set.
--- Returns 1 when written (or already written by an earlier send of this very call), else 0.
-local current = redis.call('GET', KEYS[2]) or ''
-if current == ARGV[2] then
+-- Returns 1 when written, else 0.
+-- The marker exists only if this very mutation committed: when redis-py resends the call
+-- after a lost reply, the resend must not be mistaken for a conflict and applied again.
+if redis.call('EXISTS', KEYS[4]) == 1 then
   return 1
 end
+local current = redis.call('GET', KEYS[2]) or ''
 if current ~= ARGV[1] then
   return 0
 end

@@ -158,6 +158,33 @@ async def test_a_commit_whose_reply_was_lost_is_not_applied_twice(
     assert (await make().read()).served == {"emploi": [NOW]}
 
 
+async def test_a_commit_resent_after_another_write_is_not_applied_twice(
+    make: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, other = make(), make()
+    real_commit = store._commit
+
+    async def commit_resent_after_another_write(**kwargs: object) -> object:
+        await real_commit(**kwargs)  # type: ignore[arg-type]
+        # The reply was lost; before redis-py resends, another process takes its turn.
+        await other.mutate(lambda state: join(state, "b", "emploi", now=NOW))
+        return await real_commit(**kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_commit", commit_resent_after_another_write)
+    runs: list[int] = []
+
+    def record_a_service(state: DeskState) -> None:
+        runs.append(1)
+        state.served.setdefault("emploi", []).append(NOW)
+
+    await store.mutate(record_a_service)
+
+    assert len(runs) == 1
+    state = await other.read()
+    assert (state.served, tokens(state)) == ({"emploi": [NOW]}, ["b"])
+    assert tokens(await store.read()) == ["b"]
+
+
 async def test_a_refusal_on_a_stale_cache_is_checked_on_the_current_state(make: Make) -> None:
     first, second = make(), make()
     await warm(first)
