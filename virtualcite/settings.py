@@ -64,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "virtualcite.context_processors.language_links",
             ],
         },
     },
@@ -73,7 +74,7 @@ DATABASES = {"default": dj_database_url.parse(CONFIG.database_url, conn_max_age=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = ["virtualcite.auth.NoDemoLoginInProductionBackend"]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "login"
 
 # Anonymous visitors never get a session; staff sessions live in the database.
 SESSION_COOKIE_HTTPONLY = True

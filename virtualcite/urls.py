@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,6 +8,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("frontend.urls")),
+    # The language is in the URL (/fr/..., /en/...), never in a cookie: an unprefixed page
+    # redirects to the visitor's browser language.
+    *i18n_patterns(path("", include("frontend.urls"))),
 ]

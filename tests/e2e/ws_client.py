@@ -18,12 +18,12 @@ def login_cookie(base_url: str, username: str, password: str = "demo") -> str:
     """Log in through the /login/ page like a browser; returns the Cookie header value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.open(f"{base_url}/login/", timeout=10).read()
+    with opener.open(f"{base_url}/login/", timeout=10) as page:
+        login_url = page.geturl()  # /login/ redirects to the page in the browser's language
     csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
     body = urllib.parse.urlencode({"username": username, "password": password,
                                    "csrfmiddlewaretoken": csrf}).encode()
-    request = urllib.request.Request(f"{base_url}/login/", data=body,
-                                     headers={"Referer": f"{base_url}/login/"})
+    request = urllib.request.Request(login_url, data=body, headers={"Referer": login_url})
     opener.open(request, timeout=10).read()
     session = next((c.value for c in jar if c.name == "sessionid"), None)
     assert session, f"login of {username} failed"

@@ -34,7 +34,7 @@ def test_demo_loads_the_five_poles_of_the_seeds_and_is_idempotent() -> None:
 
 def test_home_page_lists_every_active_pole_with_its_hours(client: Client) -> None:
     load_demo()
-    page = client.get("/").content.decode()
+    page = client.get("/", follow=True).content.decode()
     for pole in DEMO_POLES:
         assert escape(pole.name) in page
     assert 'class="pole-hours"' in page
@@ -42,7 +42,7 @@ def test_home_page_lists_every_active_pole_with_its_hours(client: Client) -> Non
 
 def test_home_page_speaks_english_when_asked(client: Client) -> None:
     load_demo()
-    page = client.get("/", headers={"accept-language": "en"}).content.decode()
+    page = client.get("/", headers={"accept-language": "en"}, follow=True).content.decode()
     assert "Find a job" in page
 
 
@@ -72,7 +72,7 @@ def test_a_manager_adds_a_pole_in_the_admin_and_it_appears_on_the_home_page(clie
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     client.logout()
-    assert "Travailler à l&#x27;international" in client.get("/").content.decode()
+    assert "Travailler à l&#x27;international" in client.get("/", follow=True).content.decode()
 
 
 def test_a_counsellor_cannot_open_the_admin(client: Client) -> None:

@@ -28,7 +28,9 @@ export class DeskSocket {
 
   get url() {
     const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
-    return scheme + "//" + window.location.host + this.path;
+    // The page's language, so the server's error messages and pole names match it.
+    const lang = encodeURIComponent(document.documentElement.lang || "fr");
+    return scheme + "//" + window.location.host + this.path + "?lang=" + lang;
   }
 
   connect() {

@@ -275,6 +275,10 @@ const handlers = {
   welcome(frame) {
     writeToken(frame.token);
     applyState(frame.state);
+    if (frame.state.blocked_until) {
+      setNotice(interpolate(gettext("A counsellor has suspended your access to the desk until %(when)s."),
+                            { when: formatWhen(frame.state.blocked_until) }, true));
+    }
   },
   state(frame) { applyState(frame.state); },
   lobby(frame) {
@@ -381,7 +385,7 @@ const handlers = {
     setNotice(gettext("You left the queue."));
   },
   blocked(frame) {
-    writeToken(null);
+    // The token is kept: the server refuses it until the block ends, even after a reload.
     ended = null; // no rating after a block
     view = { ...view, status: "idle", conversation: null, counsellors: [] };
     render();
