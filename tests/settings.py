@@ -22,3 +22,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+# Each database_sync_to_async call closes its connection, so no thread of the test run still
+# holds the PostgreSQL test database when pytest-django drops it.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
