@@ -91,6 +91,7 @@ _COMMIT_MARKER_SLACK = 30.0
 # Conflicts only happen when a lock expired mid-mutation; a hundred in a row is a bug.
 _MAX_CONFLICTS = 100
 
+
 @dataclass(slots=True)
 class _InDoubt:
     """A commit whose reply was lost with the connection: it may or may not have happened."""
