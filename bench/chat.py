@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin
 
 KNEE_P99_MS = 10.0
 DRAIN_SECONDS = 3.0
@@ -179,8 +181,8 @@ def tutorial_wire(text: str, conversation: str | None) -> str:
 
 async def open_ws(url: str, origin: str, cookie: str | None = None) -> ClientConnection:
     headers = [("Cookie", f"sessionid={cookie}")] if cookie else None
-    return await connect(url, origin=origin, additional_headers=headers, compression=None,
-                         ping_interval=None, max_queue=None, open_timeout=20)  # type: ignore[arg-type]
+    return await connect(url, origin=Origin(origin), additional_headers=headers,
+                         compression=None, ping_interval=None, max_queue=None, open_timeout=20)
 
 
 async def tutorial_pairs(port: int, count: int, stats: Stats) -> list[Pair]:
@@ -268,10 +270,8 @@ async def heartbeat(clients: list[Client], frame: str, stop: asyncio.Event) -> N
             await asyncio.wait_for(stop.wait(), PING_SECONDS)
         except TimeoutError:
             for client in clients:
-                try:
+                with contextlib.suppress(Exception):
                     await client.ws.send(frame)
-                except Exception:
-                    pass
 
 
 # --- one rate step -----------------------------------------------------------------------------
@@ -341,7 +341,7 @@ async def run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
 
     senders = [asyncio.create_task(drive(i)) for i in range(n)]
     # Every loop is bounded: the senders by their count, and by the step's time limit here.
-    done, pending = await asyncio.wait(senders, timeout=seconds * 4 + 10)
+    _done, pending = await asyncio.wait(senders, timeout=seconds * 4 + 10)
     for task in pending:
         task.cancel()
     deadline = time.perf_counter() + DRAIN_SECONDS
@@ -376,7 +376,8 @@ async def measure(pairs: list[Pair], stats: Stats, rates: list[int], seconds: fl
         steps.append(step)
         print(f"    {rate:>6} msg/s: p50 {step.p50:8.2f} ms  p99 {step.p99:9.2f} ms  "
               f"max {step.maximum:9.2f} ms  delivered {step.delivered_per_s:8.0f}/s  "
-              f"lost {step.lost}  errors {step.errors}  server CPU {step.server_cpu_us:.0f} us/msg  "
+              f"lost {step.lost}  errors {step.errors}  "
+              f"server CPU {step.server_cpu_us:.0f} us/msg  "
               f"client CPU {step.client_cpu_us:.0f} us/msg", flush=True)
         if step.p99 > COLLAPSE_P99_MS or step.lost > 0.01 * max(step.sent, 1):
             collapsed = True
@@ -500,10 +501,8 @@ class Bench:
                     spy.stop()
             for pair in pairs:
                 for client in (pair.visitor, pair.counsellor):
-                    try:
+                    with contextlib.suppress(Exception):
                         await asyncio.wait_for(client.close(), 2)
-                    except Exception:
-                        pass
             server.stop()
 
 

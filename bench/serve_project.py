@@ -79,7 +79,7 @@ def _tune() -> None:
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    DeskSocket.dispatch = dispatch  # type: ignore[method-assign]
+    DeskSocket.dispatch = dispatch
 
     cleaner = Cleaner(tags=set(), attributes={}, protocols=sanitize._PROTOCOLS, strip=False,
                       filters=[partial(LinkifyFilter, callbacks=[sanitize._safe_link],
@@ -89,7 +89,7 @@ def _tune() -> None:
     def text_to_html(text: str) -> str:
         return text if plain.match(text) else cleaner.clean(text)
 
-    chat.relay.text_to_html = text_to_html  # type: ignore[assignment]
+    chat.relay.text_to_html = text_to_html  # type: ignore[attr-defined]
 
     clean = InMemoryChannelLayer._clean_expired
     last = {"at": 0.0}
@@ -100,7 +100,7 @@ def _tune() -> None:
             last["at"] = now
             clean(self)
 
-    InMemoryChannelLayer._clean_expired = throttled  # type: ignore[method-assign]
+    InMemoryChannelLayer._clean_expired = throttled
 
 
 def main() -> int:
@@ -120,7 +120,7 @@ def main() -> int:
         import chat.consumers.base as base
         from chat.limits import TokenBucket
 
-        base.TokenBucket = functools.partial(  # type: ignore[misc]
+        base.TokenBucket = functools.partial(  # type: ignore[attr-defined,assignment]
             TokenBucket, rate=1e9, burst=1e9, tokens=1e9)
     if args.tuned:
         _tune()

@@ -1,6 +1,7 @@
 """A tiny ASGI app serving only the tutorial consumer, for daphne:
 
-    BENCH_CHANNEL_LAYER=memory|redis://127.0.0.1:P/0 daphne -b 127.0.0.1 -p N bench.tutorial_asgi:application
+    BENCH_CHANNEL_LAYER=memory|redis://127.0.0.1:P/0 \
+        daphne -b 127.0.0.1 -p N bench.tutorial_asgi:application
 
 `memory` is Channels' in-memory layer; a redis URL selects channels_redis's pub/sub layer.
 """

@@ -12,7 +12,7 @@ import json
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 
-class TutorialChatConsumer(AsyncWebsocketConsumer):
+class TutorialChatConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]
     async def connect(self) -> None:
         self.room_group_name = "chat_" + self.scope["url_route"]["kwargs"]["room_name"]
         await self.channel_layer.group_add(self.room_group_name, self.channel_name)
@@ -26,5 +26,5 @@ class TutorialChatConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_send(
             self.room_group_name, {"type": "chat.message", "message": message})
 
-    async def chat_message(self, event: dict) -> None:
+    async def chat_message(self, event: dict[str, str]) -> None:
         await self.send(text_data=json.dumps({"message": event["message"]}))
