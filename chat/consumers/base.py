@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 from django.utils import translation
@@ -56,6 +57,16 @@ class DeskSocket(AsyncWebsocketConsumer):
     async def _close_if_silent(self) -> None:
         if not self.greeted and not self.closed:
             await self.close_with(CloseCode.HELLO_TIMEOUT)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch without its per-message hop to a thread to close old database
+        connections: every handler that touches the database goes through
+        `database_sync_to_async`, which does that itself, and the hop cost a chat message a
+        third of its CPU (docs/benchmarks.md)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- sending ------------------------------------------------------------------------
 
