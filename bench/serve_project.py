@@ -12,7 +12,9 @@ that a few dozen pairs can carry thousands of messages/s; the bucket is still co
 every frame, so its cost stays in the measurement. Default: the production limit.
 
 `--tuned` applies, in this process only, the hot-path changes bench.chat's profile suggests
-(chat/ itself is not touched), so their gain can be measured before anyone adopts them:
+(chat/ itself is not touched), so their gain can be measured before anyone adopts them
+(the first two are in chat/ since d35e912; re-applying them is harmless, so `--tuned` now
+measures the third):
 - desk sockets skip Channels' per-message `aclose_old_connections()` thread hop (every handler
   that touches the database goes through `database_sync_to_async`, which closes stale
   connections itself);
