@@ -78,7 +78,7 @@ T = TypeVar("T")
 # nobody touched meanwhile still holds its blocks; bounded, so a namespace nobody uses any
 # more (a renamed deployment) disappears by itself. Refreshed by every write.
 DEFAULT_STATE_TTL = 7 * 24 * 3600.0
-# A mutation holds the lock for about a millisecond (docs/benchmarks.md); a second is ample
+# A mutation holds the lock for a few milliseconds (docs/benchmarks.md); a second is ample
 # margin for a slow moment, and bounds how long a process killed while holding it stalls
 # the others.
 DEFAULT_LOCK_TTL = 1.0
