@@ -6,30 +6,17 @@ Each journey uses its own poles and counsellors so the journeys stay apart on on
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, WebSocketRoute, expect
 
-from tests.e2e.browser import chromium, collect_errors, new_page, screenshot
+from tests.e2e.browser import collect_errors, new_page, screenshot
 from tests.e2e.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(Path(tmp_path_factory.mktemp("browser-journeys")))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 def counsellor_page(browser: Browser, server: LiveServer, username: str,
@@ -84,7 +71,8 @@ def test_visitor_and_counsellors_from_lobby_to_rating(browser: Browser,
     # Queue: position, estimate and the library in a new tab, place kept.
     expect(visitor.locator("#queue-panel")).to_be_visible()
     expect(visitor.locator("#queue-position")).not_to_be_empty()
-    expect(visitor.locator("#queue-library")).to_have_attribute("href", re.compile(r"^/(fr|en)/library/find-a-job/$"))
+    expect(visitor.locator("#queue-library")).to_have_attribute(
+        "href", re.compile(r"^/(fr|en)/library/find-a-job/$"))
     expect(visitor.locator("#queue-library")).to_have_attribute("target", "_blank")
     screenshot(visitor, "visitor-queue")
 

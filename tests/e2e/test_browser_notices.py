@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page, WebSocketRoute, expect
@@ -32,7 +31,7 @@ from chat.frames import (
     VisitorState,
     Welcome,
 )
-from tests.e2e.browser import chromium, collect_errors, new_page, screenshot
+from tests.e2e.browser import collect_errors, new_page, screenshot
 from tests.e2e.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -48,18 +47,6 @@ def status(slug: str, *, open_: bool = True, waiting: int = 0) -> PoleStatus:
                       waiting=waiting, longest_wait=0.0, estimate_seconds=None)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(Path(tmp_path_factory.mktemp("browser-notices")))
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 class ScriptedDesk:
@@ -105,7 +92,8 @@ def test_a_closed_pole_and_a_full_queue_say_so_and_offer_the_library(
     page.locator("#pole-find-a-job button.join").click()
     notice = page.locator("#notice")
     expect(notice).to_contain_text("is full")
-    expect(notice.get_by_role("link")).to_have_attribute("href", re.compile(r"^/(fr|en)/library/find-a-job/$"))
+    expect(notice.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"^/(fr|en)/library/find-a-job/$"))
     expect(notice).to_be_focused()
     screenshot(page, "notice-queue-full")
 
@@ -113,7 +101,8 @@ def test_a_closed_pole_and_a_full_queue_say_so_and_offer_the_library(
         Error(code="pole_closed", message="Closed.", frame="join")]
     page.locator("#pole-find-a-job button.join").click()
     expect(notice).to_contain_text("is closed")
-    expect(notice.get_by_role("link")).to_have_attribute("href", re.compile(r"^/(fr|en)/library/find-a-job/$"))
+    expect(notice.get_by_role("link")).to_have_attribute(
+        "href", re.compile(r"^/(fr|en)/library/find-a-job/$"))
     assert [frame["type"] for frame in desk.received] == ["hello", "join", "join"]
     context.close()
     assert errors == []

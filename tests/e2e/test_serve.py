@@ -4,20 +4,9 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.e2e.live_server import LiveServer
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    server = LiveServer(Path(tmp_path_factory.mktemp("serve")))
-    server.start()
-    yield server
-    server.stop()
 
 
 def get(url: str) -> tuple[int, str]:
