@@ -54,9 +54,6 @@ class PoleDirectory:
     async def policies(self) -> dict[str, PolePolicy]:
         return {pole.slug: pole.policy() for pole in await self.poles()}
 
-    async def get(self, slug: str) -> PoleInfo | None:
-        return next((pole for pole in await self.poles() if pole.slug == slug), None)
-
     def invalidate(self) -> None:
         self._loaded_at = float("-inf")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -16,18 +18,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def readyz(request: HttpRequest) -> JsonResponse:
     """Ready to take traffic: the database and, when configured, Redis answer."""
-    checks: dict[str, str] = {}
-    failed = False
-    for name, check in (("database", lambda: check_database(connection)),
-                        ("redis", lambda: check_redis(settings.REDIS_URL))):
-        if name == "redis" and not settings.REDIS_URL:
-            checks[name] = "not configured (in-memory)"
-            continue
-        try:
-            check()
-            checks[name] = "ok"
-        except ServiceUnreachable as error:
-            checks[name] = str(error)
-            failed = True
+    checks = {
+        "database": _outcome(lambda: check_database(connection)),
+        "redis": _outcome(lambda: check_redis(settings.REDIS_URL))
+        if settings.REDIS_URL else "not configured (in-memory)",
+    }
+    failed = any(result not in {"ok", "not configured (in-memory)"} for result in checks.values())
     return JsonResponse({"status": "unavailable" if failed else "ready", "checks": checks},
                         status=503 if failed else 200)
+
+
+def _outcome(check: Callable[[], None]) -> str:
+    """"ok", or the one-line reason the dependency is unreachable."""
+    try:
+        check()
+    except ServiceUnreachable as error:
+        return str(error)
+    return "ok"
