@@ -17,7 +17,9 @@ session cookie, `hello`, `shift_start`; a visitor `hello`, `join`; the offered c
 every 8 s so no lease expires during the run.
 
 The load generator is one asyncio process on the same machine as the server: its own CPU use is
-part of every figure, the same for every target.
+part of every figure, the same for every target. Its garbage collector is paused during each
+step (its own full passes took 15-20 ms, which every target's p99 would have carried); the
+servers' collectors are left as each server configures them.
 
 Usage: python -m bench.chat [--rates 500,1000,2000,4000,8000] [--seconds 5] [--pairs 50]
                             [--targets tutorial-memory,tutorial-pubsub,project,project-redis]
@@ -29,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import os
 import re
@@ -54,8 +57,7 @@ PING_SECONDS = 8.0
 SETUP_TIMEOUT = 60.0
 MARK = re.compile(r"msg#(\d+)([vc])~")
 BODY = " Bonjour, je cherche une formation en alternance pres de Lyon, vous pouvez m'aider ?"
-TARGETS = ("tutorial-memory", "tutorial-pubsub", "project", "project-redis", "project-tuned",
-           "project-redis-tuned")
+TARGETS = ("tutorial-memory", "tutorial-pubsub", "project", "project-redis")
 
 
 def free_port() -> int:
@@ -313,6 +315,16 @@ def cpu_seconds(pid: int) -> float:
 
 async def run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
                    first_id: int, server_pid: int = 0) -> Step:
+    gc.collect()
+    gc.disable()
+    try:
+        return await _run_step(pairs, stats, rate, seconds, first_id, server_pid)
+    finally:
+        gc.enable()
+
+
+async def _run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
+                    first_id: int, server_pid: int) -> Step:
     cpu_before, own_before = cpu_seconds(server_pid), cpu_seconds(os.getpid())
     count = int(rate * seconds)
     stats.scheduled.clear()
@@ -464,8 +476,7 @@ class Bench:
             sessions = data / "sessions.json"
             server = Process([sys.executable, "-m", "bench.serve_project", "--port", str(port),
                               "--counsellors", str(self.args.pairs), "--sessions", str(sessions),
-                              "--frame-limit", self.args.frame_limit,
-                              *(["--tuned"] if target.endswith("-tuned") else [])], env,
+                              "--frame-limit", self.args.frame_limit], env,
                              self.workdir / f"{target}.log")
         spy: Process | None = None
         pairs: list[Pair] = []
@@ -511,8 +522,6 @@ LABELS = {
     "tutorial-pubsub": "tutorial consumer, redis pub/sub layer",
     "project": "project, embedded (no REDIS_URL)",
     "project-redis": "project, REDIS_URL (pub/sub layer + redis store)",
-    "project-tuned": "project, embedded, tuned (bench/serve_project.py --tuned)",
-    "project-redis-tuned": "project, REDIS_URL, tuned (bench/serve_project.py --tuned)",
 }
 
 

@@ -1,7 +1,8 @@
 """The hot path: chat text, typing and cards from one socket to the others of a conversation.
 
-No database and no store on the way: a message is sanitised once, then crosses the channel
-layer (with Redis, its pub/sub layer: it never rests in a key) and is forgotten.
+No database and no store on the way: a message is sanitised once, written to the sockets of
+this process (`chat/fanout.py`), crosses the channel layer for the others (with Redis, its
+pub/sub layer: it never rests in a key) and is forgotten.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import time
 from typing import Literal
 
 from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
 
 from chat.errors import UnknownResource
+from chat.fanout import deliver
 from chat.frames import (
     ColleagueMessageOut,
     CounsellorCard,
@@ -32,17 +33,13 @@ async def message_relay(*, conversation_id: str, sender: Sender, author: Counsel
                         text: str, client_id: str | None) -> None:
     frame = MessageOut(conversation=conversation_id, sender=sender, author=author,
                        html=text_to_html(text), sent_at=time.time(), client_id=client_id)
-    await get_channel_layer().group_send(
-        conversation_group(conversation_id),
-        {"type": "chat.relay", "frame": frame.model_dump(mode="json"), "skip": None})
+    await deliver(conversation_group(conversation_id), frame)
 
 
 async def typing_relay(*, conversation_id: str, sender: Sender, author: str | None,
                        active: bool, skip_channel: str) -> None:
     frame = TypingOut(conversation=conversation_id, sender=sender, author=author, active=active)
-    await get_channel_layer().group_send(
-        conversation_group(conversation_id),
-        {"type": "chat.relay", "frame": frame.model_dump(mode="json"), "skip": skip_channel})
+    await deliver(conversation_group(conversation_id), frame, skip=skip_channel)
 
 
 async def resource_share(*, conversation_id: str, author: CounsellorCard,
@@ -50,9 +47,7 @@ async def resource_share(*, conversation_id: str, author: CounsellorCard,
     card = await database_sync_to_async(_resource_card)(resource_id)
     frame = ResourceShared(conversation=conversation_id, card=card, author=author,
                            sent_at=time.time())
-    await get_channel_layer().group_send(
-        conversation_group(conversation_id),
-        {"type": "chat.relay", "frame": frame.model_dump(mode="json"), "skip": None})
+    await deliver(conversation_group(conversation_id), frame)
 
 
 def _resource_card(resource_id: int) -> ResourceCard:
@@ -67,5 +62,4 @@ def _resource_card(resource_id: int) -> ResourceCard:
 async def colleague_message(*, author: CounsellorCard, text: str, help_wanted: bool) -> None:
     frame = ColleagueMessageOut(author=author, html=text_to_html(text), help=help_wanted,
                                 sent_at=time.time())
-    await get_channel_layer().group_send(
-        STAFF_GROUP, {"type": "chat.relay", "frame": frame.model_dump(mode="json"), "skip": None})
+    await deliver(STAFF_GROUP, frame)

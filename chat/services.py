@@ -384,19 +384,8 @@ async def desk_maintain(*, tokens: set[str], counsellor_ids: set[str]
     visitor's state, so a screen that missed an event is put right within one step.
     """
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], dict[str, VisitorState]]:
-        config = desk_runtime().config
-        events: list[ev.Event] = []
-        for token in tokens:
-            if token in state.tickets:
-                try:
-                    events += desk.visitor_heartbeat(state, token=token, now=now, config=config)
-                except UnknownTicket:
-                    continue  # grace ran out before this socket's renewal: the page will rejoin
-        for counsellor_id in counsellor_ids:
-            if counsellor_id in state.counsellors:
-                events += desk.counsellor_heartbeat(state, counsellor_id=counsellor_id, now=now,
-                                                    config=config)
-        events += desk.tick(state, now=now, config=config)
+        events = desk.maintain(state, tokens=tokens, counsellor_ids=counsellor_ids, now=now,
+                               config=desk_runtime().config)
         return events, {token: visitor_state(state, token) for token in tokens}
 
     return await _run(change)

@@ -21,6 +21,7 @@ from django.utils.translation.trans_real import (
 from pydantic import TypeAdapter, ValidationError
 from redis.exceptions import RedisError
 
+from chat import fanout
 from chat.codes import CloseCode, ErrorCode
 from chat.core.errors import DeskError
 from chat.errors import LiveDeskError, error_for, error_frame
@@ -52,7 +53,11 @@ class DeskSocket(AsyncWebsocketConsumer):
 
     async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         self.hello_timer.cancel()
-        await super().websocket_disconnect(message)
+        try:
+            await super().websocket_disconnect(message)
+        finally:  # the subclass's disconnect() leaves its groups, unless it failed
+            for group in self.groups_joined:
+                fanout.local_groups.discard(group, self)
 
     async def _close_if_silent(self) -> None:
         if not self.greeted and not self.closed:
@@ -73,6 +78,11 @@ class DeskSocket(AsyncWebsocketConsumer):
     async def send_frame(self, frame: Frame) -> None:
         if not self.closed:
             await self.send(text_data=frame.model_dump_json())
+
+    async def send_text(self, text: str) -> None:
+        """Write an already encoded frame (chat/fanout.py)."""
+        if not self.closed:
+            await self.send(text_data=text)
 
     async def send_error(self, code: str, *, frame_type: str | None = None) -> None:
         with translation.override(self.language):
@@ -125,11 +135,13 @@ class DeskSocket(AsyncWebsocketConsumer):
         if group not in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.add(group)
+            fanout.local_groups.add(group, self)
 
     async def leave_group(self, group: str) -> None:
         if group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
             self.groups_joined.discard(group)
+            fanout.local_groups.discard(group, self)
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def leave_all_groups(self) -> None:
         for group in list(self.groups_joined):
@@ -150,8 +162,9 @@ class DeskSocket(AsyncWebsocketConsumer):
         """Hook: a subclass updates what it knows (its conversations) before the frame goes out."""
 
     async def chat_relay(self, message: dict[str, Any]) -> None:
-        if message.get("skip") != self.channel_name and not self.closed:
-            await self.send(text_data=json.dumps(message["frame"]))
+        """A chat frame from another process (this process's own were written directly)."""
+        if message.get("skip") != self.channel_name and not fanout.from_this_process(message):
+            await self.send_text(message["text"])
 
     async def desk_loads(self, message: dict[str, Any]) -> None:
         await self.send_frame(Lobby(poles=await self.pole_statuses(message["loads"])))

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable
+
+from chat.core.errors import UnknownTicket
 from chat.core.estimate import prune_served
 from chat.core.events import (
     CounsellorLeftConversation,
@@ -28,6 +32,7 @@ from chat.core.steps import (
     withdraw,
     withdraw_all,
 )
+from chat.core.visitors import visitor_resume
 
 
 def tick(state: DeskState, *, now: float, config: DeskConfig = DEFAULTS) -> list[Event]:
@@ -48,6 +53,38 @@ def tick(state: DeskState, *, now: float, config: DeskConfig = DEFAULTS) -> list
     # Estimates drift with time, so every queue is re-examined (changes only are announced).
     dirty = {t.pole for t in state.tickets.values()}
     return finish(state, events, dirty, now, config)
+
+
+def maintain(
+    state: DeskState,
+    *,
+    tokens: Iterable[str],
+    counsellor_ids: Iterable[str],
+    now: float,
+    config: DeskConfig = DEFAULTS,
+) -> list[Event]:
+    """One process's periodic step: renew the leases of its live sockets, then tick.
+
+    The same as a heartbeat per socket followed by `tick`, but it routes once instead of after
+    every heartbeat (each routing pass walks the queues and counsellors). Unknown tokens and
+    counsellors are skipped: they ended or expired since the process last looked.
+    """
+    events: list[Event] = []
+    for token in tokens:
+        ticket = state.tickets.get(token)
+        if ticket is None:
+            continue
+        if ticket.disconnected_at is not None or ticket.lease_expires_at <= now:
+            # Its grace may have run out before this renewal: refused before any change.
+            with contextlib.suppress(UnknownTicket):
+                events += visitor_resume(state, token=token, now=now, config=config)
+            continue
+        ticket.lease_expires_at = now + config.lease_ttl
+    for counsellor_id in counsellor_ids:
+        counsellor = state.counsellors.get(counsellor_id)
+        if counsellor is not None:
+            counsellor.lease_expires_at = now + config.lease_ttl
+    return events + tick(state, now=now, config=config)
 
 
 def _expire_offers(state: DeskState, now: float, config: DeskConfig) -> list[Event]:

@@ -8,6 +8,7 @@ conversation is transcript-free: a canary sent through it is found nowhere after
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import secrets
 import subprocess
@@ -125,6 +126,42 @@ async def test_two_daphne_processes_share_the_desk_and_keep_no_transcript(
         assert canary not in server.log()
         assert "127.0.0.1:" not in server.log().replace(f"127.0.0.1:{server.port}", "")
     assert canary.encode() not in (redis_server.directory / "redis.log").read_bytes()
+
+
+@pytest.mark.redis
+async def test_with_redis_each_chat_message_reaches_each_socket_exactly_once(
+    two_daphnes: tuple[LiveServer, LiveServer],
+) -> None:
+    """Both ends on one process (written directly, the Redis copy skipped), then on two."""
+    first, second = two_daphnes
+    camille = await counsellor_on(first, "camille", ["find-a-job"])
+    for guest_server in (first, second):
+        guest = await visitor_on(guest_server)
+        await guest.send(type="join", pole="find-a-job")
+        offer = (await camille.expect("offer"))["offer"]
+        await camille.send(type="accept", visitor=offer["visitor"])
+        await guest.expect("matched")
+        conversation = (await camille.expect("conversation"))["conversation"]["id"]
+        for index in range(3):
+            await guest.send(type="message", text=f"from the visitor {index}")
+            await camille.send(type="message", conversation=conversation,
+                               text=f"from the counsellor {index}")
+        sent = sorted([f"from the visitor {i}" for i in range(3)]
+                      + [f"from the counsellor {i}" for i in range(3)])
+        for client in (guest, camille):
+            await drain(client, seconds=1.0)
+            assert sorted(f["html"] for f in client.seen
+                          if f["type"] == "message" and f["conversation"] == conversation) == sent
+        await camille.send(type="end", conversation=conversation, outcome_tags=[])
+        await guest.expect("ended")
+        await guest.close()
+    await camille.close()
+
+
+async def drain(client: WsClient, *, seconds: float) -> None:
+    """Read whatever arrives within `seconds` into `client.seen`."""
+    with contextlib.suppress(AssertionError, TimeoutError):
+        await client.expect("nothing-is-of-this-type", timeout=seconds)
 
 
 def database_dump(data_dir: Path) -> bytes:

@@ -168,6 +168,23 @@ async def test_a_manager_is_refused_on_the_counsellor_route() -> None:
     assert (await client.communicator.receive_output(timeout=2))["code"] == CloseCode.FORBIDDEN
 
 
+async def test_a_session_from_before_a_password_change_is_refused() -> None:
+    headers = await database_sync_to_async(session_headers)("camille")
+    await database_sync_to_async(_change_password)("camille")
+    client = DeskClient("/ws/counsellor/", headers)
+    await client.connect()
+    assert (await client.communicator.receive_output(timeout=2))["code"] == \
+        CloseCode.UNAUTHENTICATED
+
+
+def _change_password(username: str) -> None:
+    from django.contrib.auth.models import User
+
+    user = User.objects.get(username=username)
+    user.set_password("a completely new passphrase")
+    user.save()
+
+
 async def test_a_counsellor_cannot_serve_a_pole_outside_their_profile() -> None:
     headers = await database_sync_to_async(session_headers)("camille")
     client = DeskClient("/ws/counsellor/", headers)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
+
 import pytest
 
 from chat.core import desk, errors
@@ -9,6 +12,7 @@ from chat.core.events import (
     ConversationEnded,
     CounsellorLeftConversation,
     CounsellorLost,
+    Event,
     OfferWithdrawn,
     PositionChanged,
     VisitorDisconnected,
@@ -179,3 +183,28 @@ def test_a_heartbeat_keeps_a_visitor_in_the_queue() -> None:
         desk.visitor_heartbeat(state, token="a", now=NOW + second)
         desk.tick(state, now=NOW + second)
     assert state.tickets["a"].disconnected_at is None
+
+
+def test_a_process_step_renews_its_sockets_leases_like_one_heartbeat_each_then_a_tick() -> None:
+    state = DeskState()
+    online(state, "cora", poles=["emploi"], capacity=1, now=NOW)
+    for index, token in enumerate(("a", "b", "c", "d")):
+        join(state, token, "emploi", now=NOW + index)
+    desk.visitor_disconnect(state, token="c", now=NOW + 30)  # back within the grace period
+    desk.visitor_disconnect(state, token="d", now=NOW + 5)  # its grace runs out at NOW + 65
+    one_by_one = copy.deepcopy(state)
+    later = NOW + 66
+    expected: list[Event] = []
+    for token in ("a", "b", "c", "d"):
+        with contextlib.suppress(errors.UnknownTicket):
+            expected += desk.visitor_heartbeat(one_by_one, token=token, now=later)
+    expected += desk.counsellor_heartbeat(one_by_one, counsellor_id="cora", now=later)
+    expected += desk.tick(one_by_one, now=later)
+
+    events = desk.maintain(state, tokens=["a", "b", "c", "d", "gone"],
+                           counsellor_ids=["cora", "gone"], now=later)
+
+    assert state == one_by_one
+    assert sorted(map(repr, events)) == sorted(map(repr, expected))
+    assert state.tickets["c"].disconnected_at is None
+    assert "d" not in state.tickets

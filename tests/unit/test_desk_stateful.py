@@ -81,7 +81,7 @@ class DeskMachine(RuleBasedStateMachine):
         except DeskError:
             assert self.state == before, "a refused request changed the state"
             return
-        self.ticked = fn is desk.tick
+        self.ticked = fn in (desk.tick, desk.maintain)
         self.check_arrivals_and_departures(before, events)
         self.check_offer_order(events)
 
@@ -294,6 +294,14 @@ class DeskMachine(RuleBasedStateMachine):
     @rule()
     def tick(self) -> None:
         self.apply(desk.tick)
+
+    @rule(data=st.data())
+    def process_step(self, data: st.DataObject) -> None:
+        """One process's periodic step, over the sockets it happens to hold."""
+        tokens = data.draw(st.lists(st.sampled_from(sorted(self.state.tickets) or ["none"])))
+        counsellor_ids = data.draw(
+            st.lists(st.sampled_from(sorted(self.state.counsellors) or ["none"])))
+        self.apply(desk.maintain, tokens=tokens, counsellor_ids=counsellor_ids)
 
     @rule()
     def everyone_alive(self) -> None:

@@ -1,0 +1,85 @@
+"""The local fast path: chat frames go straight to the sockets of this process.
+
+A chat message, a typing notice or a card only has to be written to the conversation's other
+sockets. Through the channel layer that costs, per message, a queue put and a dispatch for
+every receiving socket and, in memory, a deep copy and a scan of every group. `deliver`
+writes the frame to the sockets of this process directly, encoded once. When the layer
+crosses processes (Redis), the frame also goes through it, tagged with this process's id,
+for the sockets of other processes; sockets here skip the copy that comes back
+(`from_this_process`). The text still only lives in memory and on the wire.
+
+Publishing only when another process has sockets in the group would save Redis a round trip,
+but a process cannot learn that another one joined without a race: a socket joining
+elsewhere would miss the first frames. So with Redis every chat frame is published.
+
+Desk frames (matched, ended, ...) keep going through the layer: each socket handles them in
+its own task, in order, which their group joins and leaves depend on.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import defaultdict
+from typing import Any, Protocol
+
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from pydantic import BaseModel
+
+logger = logging.getLogger(__name__)
+
+# Tells this process's frames apart from other processes' on a shared layer.
+PROCESS_ID = secrets.token_hex(8)
+
+
+class Member(Protocol):
+    channel_name: str
+
+    async def send_text(self, text: str) -> None:
+        """Write an already encoded frame to the socket, unless it is closing."""
+
+
+class LocalGroups:
+    """Which sockets of this process are in which channel-layer group."""
+
+    def __init__(self) -> None:
+        self._members: defaultdict[str, dict[str, Member]] = defaultdict(dict)
+
+    def add(self, group: str, member: Member) -> None:
+        self._members[group][member.channel_name] = member
+
+    def discard(self, group: str, member: Member) -> None:
+        members = self._members.get(group)
+        if members is not None:
+            members.pop(member.channel_name, None)
+            if not members:
+                del self._members[group]
+
+    def members(self, group: str) -> list[Member]:
+        return list(self._members.get(group, {}).values())
+
+
+local_groups = LocalGroups()
+
+
+async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> None:
+    """Write `frame` to every socket of `group` but `skip` (a channel name), wherever it is."""
+    text = frame.model_dump_json()
+    for member in local_groups.members(group):
+        if member.channel_name == skip:
+            continue
+        try:
+            await member.send_text(text)
+        except Exception:  # one broken socket must not keep the frame from the others
+            logger.warning("a local socket refused a relayed frame", exc_info=True)
+    layer = get_channel_layer()
+    if not isinstance(layer, InMemoryChannelLayer):  # other processes may hold members
+        await layer.group_send(
+            group, {"type": "chat.relay", "text": text, "skip": skip, "origin": PROCESS_ID})
+
+
+def from_this_process(message: dict[str, Any]) -> bool:
+    """A layer copy of a frame `deliver` has already written to this process's sockets."""
+    return message.get("origin") == PROCESS_ID
+
+
