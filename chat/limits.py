@@ -23,6 +23,9 @@ MAX_CONNECTIONS_PER_TOKEN = 3
 # Clients heartbeat every 10 s; a connection entry outlives two missed beats.
 CONNECTION_TTL_SECONDS = 25.0
 HEARTBEAT_SECONDS = 10.0
+# Pole figures reach lobby sockets at most this often per process (chat/lobby.py): fresh
+# enough for a person watching a queue, and bounded however many changes and watchers.
+LOBBY_INTERVAL_SECONDS = 1.0
 # A page sends `hello` as soon as its socket opens; a socket silent this long is not a page.
 HELLO_TIMEOUT_SECONDS = 10.0
 

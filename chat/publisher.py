@@ -38,13 +38,13 @@ from chat.frames import (
 )
 from chat.frames import Offer as OfferModel
 from chat.identity import (
-    LOBBY_GROUP,
     STAFF_GROUP,
     conversation_group,
     counsellor_group,
     visitor_group,
     visitor_handle,
 )
+from chat.lobby import lobby_figures
 
 logger = logging.getLogger(__name__)
 
@@ -182,14 +182,14 @@ def _conversation_of(token: str, summaries: dict[str, ConversationSummary]) -> s
 
 async def publish(messages: Iterable[Delivery], *, loads: list[dict[str, Any]],
                   colleagues: list[dict[str, Any]] | None) -> None:
-    """Send every delivery, then the changed pole figures and the colleague list."""
+    """Send every delivery, then the changed pole figures (batched) and the colleague list."""
     layer = get_channel_layer()
     if layer is None:
         return
     for group, message in messages:
         await layer.group_send(group, message)
     if loads:
-        await layer.group_send(LOBBY_GROUP, {"type": "desk.loads", "loads": loads})
+        await lobby_figures.changed(loads)
     if colleagues is not None:
         await layer.group_send(STAFF_GROUP, {"type": "desk.colleagues",
                                              "colleagues": colleagues})

@@ -201,3 +201,20 @@ async def test_a_foreign_origin_is_refused() -> None:
     client.communicator.scope["headers"] = [(b"origin", b"http://evil.example")]
     connected, _ = await client.connect()
     assert not connected
+
+
+async def test_a_burst_of_queue_changes_reaches_the_lobby_as_one_frame_with_the_latest_figures(
+) -> None:
+    watcher = await visitor()
+    joiners = [await visitor() for _ in range(6)]
+    for joiner in joiners:
+        await joiner.send(type="join", pole="discover-jobs")
+        await joiner.expect("queued")
+    figures = []
+    while not figures or figures[-1]["waiting"] < len(joiners):
+        frame = await watcher.expect("lobby", timeout=3)
+        figures += [pole for pole in frame["poles"] if pole["slug"] == "discover-jobs"]
+    # Six joins within a second: the first figures at once, the rest in one batch at most.
+    assert len(figures) <= 2
+    for client in (watcher, *joiners):
+        await client.close()
