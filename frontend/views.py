@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from chat.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 from frontend.selectors import (
     counsellor_profile_get,
     desk_poles_list,
@@ -16,11 +17,17 @@ from frontend.selectors import (
     pole_cards_list,
 )
 
+# What the page's socket needs from chat/limits.py (frontend/static/frontend/js/socket.js), as
+# strings of milliseconds: a float would be rendered "10,0" on French pages.
+SOCKET_TIMING = {"heartbeat_ms": str(round(HEARTBEAT_SECONDS * 1000)),
+                 "stale_ms": str(round(CONNECTION_TTL_SECONDS * 1000))}
+
 
 def home(request: HttpRequest) -> HttpResponse:
     """The lobby and the visitor's desk: the pole list works without JavaScript; the module
     adds live status, the queue and the chat in the same page."""
-    return render(request, "frontend/home.html", {"poles": pole_cards_list()})
+    return render(request, "frontend/home.html",
+                  {"poles": pole_cards_list(), "socket_timing": SOCKET_TIMING})
 
 
 @login_required(login_url="login")
@@ -35,7 +42,8 @@ def desk(request: HttpRequest) -> HttpResponse:
         "capacity": profile.max_conversations,
         "resources": desk_resource_cards_list(),
     }
-    return render(request, "frontend/desk.html", {"profile": profile, "desk_data": desk_data})
+    return render(request, "frontend/desk.html", {"profile": profile, "desk_data": desk_data,
+                                                  "socket_timing": SOCKET_TIMING})
 
 
 def library(request: HttpRequest, pole_slug: str) -> HttpResponse:

@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from chat.limits import HEARTBEAT_SECONDS
 from tests.e2e.browser import collect_errors, new_page, screenshot
 from tests.e2e.live_server import LiveServer
 
@@ -23,6 +24,9 @@ def test_home_page_is_french_by_default_with_live_status(browser: Browser,
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.locator("#pole-find-a-job h2")).to_have_text("Trouver un emploi")
     expect(page.locator("#visitor-desk")).to_have_attribute("data-connection", "open")
+    # The socket's ping interval comes from the server, unlocalised ("10000", not "10 000").
+    expect(page.locator("#visitor-desk")).to_have_attribute(
+        "data-heartbeat-ms", str(round(HEARTBEAT_SECONDS * 1000)))
     expect(page.locator("#pole-find-a-job .pole-live")).to_be_visible()
     expect(page.locator("#pole-find-a-job button.join")).to_be_enabled()
     expect(page.locator("#save-copy-row")).to_be_hidden()

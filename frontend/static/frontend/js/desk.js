@@ -661,7 +661,7 @@ ui.colleagueForm.addEventListener("submit", (event) => {
 
 // --- the connection -----------------------------------------------------------------------------
 
-const socket = new DeskSocket(root.dataset.wsPath, {
+const socket = new DeskSocket(root, {
   hello: () => ({ type: "hello" }),
   onFrame(frame) {
     const handler = handlers[frame.type];

@@ -1,8 +1,6 @@
-// A websocket that keeps itself alive: hello first, a ping every 10 s, and reconnection with
+// A websocket that keeps itself alive: hello first, a ping every few seconds, and reconnection with
 // backoff after a drop, so a network blip costs the user nothing but a short status line.
 
-const HEARTBEAT_MS = 10000; // chat/limits.py HEARTBEAT_SECONDS
-const STALE_MS = 25000; // chat/limits.py CONNECTION_TTL_SECONDS: no frame for that long = dead
 const BACKOFF_MIN_MS = 500;
 const BACKOFF_MAX_MS = 15000;
 // Close codes after which retrying cannot help (chat/codes.py CloseCode).
@@ -10,13 +8,17 @@ const FINAL_CLOSE_CODES = new Set([4001, 4003, 4029]);
 
 export class DeskSocket {
   /**
-   * @param {string} path e.g. "/ws/visitor/"
+   * @param {HTMLElement} root the desk element; its data attributes, rendered by the server from
+   *   chat/limits.py, give the route (`wsPath`), the ping interval (`heartbeatMs`) and the
+   *   silence after which the socket is deemed dead (`staleMs`)
    * @param {{hello: () => object, onFrame: (frame: object) => void,
    *          onStatus: (status: string, code?: number) => void}} handlers
    *   status is "connecting", "open", "reconnecting" or "closed" (final).
    */
-  constructor(path, handlers) {
-    this.path = path;
+  constructor(root, handlers) {
+    this.path = root.dataset.wsPath;
+    this.heartbeatMs = Number(root.dataset.heartbeatMs);
+    this.staleMs = Number(root.dataset.staleMs);
     this.handlers = handlers;
     this.ws = null;
     this.attempt = 0;
@@ -107,7 +109,7 @@ export class DeskSocket {
   startHeartbeat() {
     this.stopHeartbeat();
     this.timers.heartbeat = window.setInterval(() => {
-      if (Date.now() - this.lastFrameAt > STALE_MS && this.ws) {
+      if (Date.now() - this.lastFrameAt > this.staleMs && this.ws) {
         // A half-open socket after a network change: drop it and reconnect.
         const ws = this.ws;
         this.ws = null;
@@ -117,7 +119,7 @@ export class DeskSocket {
         return;
       }
       this.send({ type: "ping" });
-    }, HEARTBEAT_MS);
+    }, this.heartbeatMs);
   }
 
   stopHeartbeat() {

@@ -526,7 +526,7 @@ ui.saveCopy.addEventListener("click", () => {
 
 // --- the connection -----------------------------------------------------------------------------
 
-const socket = new DeskSocket(root.dataset.wsPath, {
+const socket = new DeskSocket(root, {
   hello: () => ({ type: "hello", token: readToken() }),
   onFrame(frame) {
     const handler = handlers[frame.type];
