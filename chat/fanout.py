@@ -70,8 +70,9 @@ async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> N
             continue
         try:
             await member.send_text(text)
-        except Exception:  # one broken socket must not keep the frame from the others
-            logger.warning("a local socket refused a relayed frame", exc_info=True)
+        except Exception as error:  # one broken socket must not keep the frame from the others
+            # The type only: a traceback could carry the frame, and no log may hold its text.
+            logger.warning("a local socket refused a relayed frame: %s", type(error).__name__)
     layer = get_channel_layer()
     if not isinstance(layer, InMemoryChannelLayer):  # other processes may hold members
         await layer.group_send(
