@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     NOTHING_TO_RATE = "nothing_to_rate"
     SERVICE_UNAVAILABLE = "service_unavailable"  # the desk's store did not answer
     TOO_MANY_CONNECTIONS = "too_many_connections"  # followed by close code 4009
+    INTERNAL_ERROR = "internal_error"  # a bug on the server's side; the socket stays open
     # Refusals of the desk's rules (chat/core/errors.py), passed through by their own code:
     UNKNOWN_POLE = "unknown_pole"
     POLE_CLOSED = "pole_closed"
@@ -52,3 +53,4 @@ class CloseCode(IntEnum):
     TOO_MANY_CONNECTIONS = 4009  # one visitor token open in too many tabs
     ABUSE = 4029  # repeated rate-limit or size violations
     HELLO_TIMEOUT = 4008  # no `hello` within the handshake delay
+    INTERNAL_ERROR = 1011  # the server failed while handling a desk event; reconnect to resume

@@ -70,6 +70,8 @@ def _messages() -> dict[str, str]:
         ErrorCode.NOTHING_TO_RATE: _("There is no conversation to rate."),
         ErrorCode.SERVICE_UNAVAILABLE: _(
             "The desk is briefly unavailable; your place is kept. Please try again."),
+        ErrorCode.INTERNAL_ERROR: _(
+            "Something went wrong on our side; your place is kept. Please try again."),
         ErrorCode.TOO_MANY_CONNECTIONS: _(
             "This conversation is already open in too many tabs; please use one of them."),
         ErrorCode.UNKNOWN_POLE: _("This topic does not exist."),

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import logging
 from collections import defaultdict
-from typing import Protocol
+from typing import Any, Protocol
 
 from chat.frames import VisitorState
 from chat.store.errors import StoreError
@@ -24,17 +24,33 @@ logger = logging.getLogger(__name__)
 MAINTAIN_SECONDS = 2.0
 
 
-class VisitorScreen(Protocol):
+class LiveSocket(Protocol):
+    """A socket of this process, as the maintenance step sees it."""
+
+    closed: bool
+
+    async def end_of_life(self) -> None:
+        """Release what the socket holds (idempotent)."""
+
+
+class VisitorScreen(LiveSocket, Protocol):
     async def refresh(self, state: VisitorState) -> None:
         """Show `state` if it differs from what the screen shows."""
 
 
 class LocalPresence:
-    """Which visitor tokens and counsellors have a socket open in this process."""
+    """Which visitor tokens and counsellors have a socket open in this process.
+
+    Each entry is the socket itself, not a count: the maintenance step renews the lease of a
+    token or a counsellor only while one of its sockets is open, and reads who is present at
+    the moment the change is applied (not before waiting for the store), so a socket that
+    closed meanwhile is never renewed after its disconnection was recorded. A socket found
+    closed but still registered (its release failed) is released by the step.
+    """
 
     def __init__(self) -> None:
         self.visitors: defaultdict[str, set[VisitorScreen]] = defaultdict(set)
-        self.counsellors: defaultdict[str, int] = defaultdict(int)
+        self.counsellors: defaultdict[str, set[LiveSocket]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
 
     def add_visitor(self, token: str, screen: VisitorScreen) -> None:
@@ -43,21 +59,30 @@ class LocalPresence:
 
     def remove_visitor(self, token: str, screen: VisitorScreen) -> bool:
         """Forget one socket of `token`; True when it was this process's last one."""
-        screens = self.visitors.get(token, set())
-        screens.discard(screen)
-        if not screens:
-            self.visitors.pop(token, None)
-            return True
-        return False
+        return _remove(self.visitors, token, screen)
 
-    def add_counsellor(self, counsellor_id: str) -> None:
-        self.counsellors[counsellor_id] += 1
+    def add_counsellor(self, counsellor_id: str, socket: LiveSocket) -> None:
+        self.counsellors[counsellor_id].add(socket)
         self._ensure_running()
 
-    def remove_counsellor(self, counsellor_id: str) -> None:
-        self.counsellors[counsellor_id] -= 1
-        if self.counsellors[counsellor_id] <= 0:
-            del self.counsellors[counsellor_id]
+    def remove_counsellor(self, counsellor_id: str, socket: LiveSocket) -> bool:
+        """Forget one socket of a counsellor; True when it was this process's last one."""
+        return _remove(self.counsellors, counsellor_id, socket)
+
+    def live_tokens(self) -> set[str]:
+        return {token for token, screens in self.visitors.items()
+                if any(not screen.closed for screen in screens)}
+
+    def live_counsellors(self) -> set[str]:
+        return {cid for cid, sockets in self.counsellors.items()
+                if any(not socket.closed for socket in sockets)}
+
+    async def _release_closed(self) -> None:
+        closed = [socket for registry in (self.visitors, self.counsellors)
+                  for sockets in list(registry.values()) for socket in list(sockets)
+                  if socket.closed]
+        for socket in closed:
+            await socket.end_of_life()
 
     def _ensure_running(self) -> None:
         loop = asyncio.get_running_loop()
@@ -67,8 +92,9 @@ class LocalPresence:
     async def maintain_once(self) -> None:
         from chat.services import desk_maintain
 
-        states = await desk_maintain(tokens=set(self.visitors),
-                                     counsellor_ids=set(self.counsellors))
+        await self._release_closed()
+        states = await desk_maintain(tokens=self.live_tokens,
+                                     counsellor_ids=self.live_counsellors)
         for token, state in states.items():
             for screen in list(self.visitors.get(token, ())):
                 await screen.refresh(state)
@@ -90,6 +116,17 @@ class LocalPresence:
             with contextlib.suppress(asyncio.CancelledError, RuntimeError):
                 await self._task
             self._task = None
+
+
+def _remove(registry: defaultdict[str, set[Any]], key: str, socket: object) -> bool:
+    sockets = registry.get(key)
+    if sockets is None:
+        return False
+    sockets.discard(socket)
+    if sockets:
+        return False
+    del registry[key]
+    return True
 
 
 presence = LocalPresence()

@@ -292,6 +292,11 @@ async def counsellor_drain(*, counsellor_id: str) -> None:
     await _run(_rule(desk.counsellor_drain, counsellor_id=counsellor_id))
 
 
+async def counsellor_remove(*, counsellor_id: str) -> None:
+    """Take a counsellor off the desk at once (their role was withdrawn mid-shift)."""
+    await _run(_rule(desk.counsellor_remove, counsellor_id=counsellor_id))
+
+
 async def counsellor_heartbeat(*, counsellor_id: str) -> bool:
     """Renew the counsellor's lease; False when they are not on shift (nothing to renew)."""
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], bool]:
@@ -374,18 +379,22 @@ async def desk_tick() -> int:
     return await _run(change)
 
 
-async def desk_maintain(*, tokens: set[str], counsellor_ids: set[str]
-                        ) -> dict[str, VisitorState]:
+async def desk_maintain(*, tokens: Callable[[], set[str]],
+                        counsellor_ids: Callable[[], set[str]]) -> dict[str, VisitorState]:
     """One process's periodic step: renew the leases of its live sockets, then tick.
 
     The lease is held by the server side of each socket (it knows the socket is open even
     when a background tab's timers are throttled); if the process dies, renewals stop and
     the desk's tick, run by any surviving process, expires them. Returns each local
     visitor's state, so a screen that missed an event is put right within one step.
+    `tokens` and `counsellor_ids` are read inside the step (see chat/presence.py).
     """
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], dict[str, VisitorState]]:
-        events = desk.maintain(state, tokens=tokens, counsellor_ids=counsellor_ids, now=now,
-                               config=desk_runtime().config)
-        return events, {token: visitor_state(state, token) for token in tokens}
+        # Who is here is read now, inside the atomic step, not when the step was queued: a
+        # socket that closed while the store was busy must not have its lease renewed.
+        live = tokens()
+        events = desk.maintain(state, tokens=sorted(live), counsellor_ids=sorted(counsellor_ids()),
+                               now=now, config=desk_runtime().config)
+        return events, {token: visitor_state(state, token) for token in live}
 
     return await _run(change)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -10,7 +11,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
+from autobahn.exception import Disconnected
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.db import DatabaseError
 from django.utils import translation
@@ -32,13 +35,30 @@ from chat.store.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
+# Releases under way, kept referenced so that a cancelled socket task cannot lose them.
+_releasing: set[asyncio.Future[None]] = set()
+
 Handler = Callable[[Any], Awaitable[None]]
 
 
 class DeskSocket(AsyncWebsocketConsumer):
-    """Base consumer: subclasses declare `frames` (a TypeAdapter) and `on_<type>` handlers."""
+    """Base consumer: subclasses declare `frames` (a TypeAdapter) and `on_<type>` handlers.
+
+    What a socket holds (its presence, its token, its groups) is released when the socket's
+    task ends, however it ends: a clean close, a handler that raised, a send on a socket the
+    client already closed, or daphne cancelling the task. `__call__` guarantees it with a
+    `finally`; `disconnect()` only runs on a clean close, so nothing may depend on it.
+    """
 
     frames: TypeAdapter[Any]
+    closed = False  # no frame is written once true
+    _released = False
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.end_of_life()
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
         self.language = self._language()
@@ -46,55 +66,118 @@ class DeskSocket(AsyncWebsocketConsumer):
         self.violations = ViolationCounter()
         self.greeted = False
         self.groups_joined: set[str] = set()
-        self.closed = False
         self.hello_timer = asyncio.get_running_loop().call_later(
             HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._close_if_silent()))
         await super().websocket_connect(message)
 
-    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
-        self.hello_timer.cancel()
+    async def disconnect(self, code: int) -> None:
+        await self.end_of_life()
+
+    async def end_of_life(self) -> None:
+        """Release everything this socket holds, once; called on every way a socket ends.
+
+        The release runs in its own task: when daphne cancels the socket's task (a client
+        gone for good), the cancellation must not cut the release short.
+        """
+        if self._released:
+            return
+        self._released = True
+        self.closed = True
+        timer = getattr(self, "hello_timer", None)
+        if timer is not None:
+            timer.cancel()
+        task = asyncio.ensure_future(self._release_all())
+        _releasing.add(task)
+        task.add_done_callback(_releasing.discard)
+        await asyncio.shield(task)
+
+    async def _release_all(self) -> None:
         try:
-            await super().websocket_disconnect(message)
-        finally:  # the subclass's disconnect() leaves its groups, unless it failed
-            for group in self.groups_joined:
-                fanout.local_groups.discard(group, self)
+            await self.release()
+        except Exception as error:  # the leases expire on their own: nothing is held for ever
+            logger.warning("a socket's release failed: %s", type(error).__name__)
+        for group in list(getattr(self, "groups_joined", ())):
+            fanout.local_groups.discard(group, self)
+            with contextlib.suppress(Exception):
+                await self.channel_layer.group_discard(group, self.channel_name)
+        if hasattr(self, "groups_joined"):
+            self.groups_joined.clear()
+
+    async def release(self) -> None:
+        """Hook: give back what the subclass holds (presence, token). Runs once, at the end."""
 
     async def _close_if_silent(self) -> None:
         if not self.greeted and not self.closed:
             await self.close_with(CloseCode.HELLO_TIMEOUT)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
-        """Channels' dispatch without its per-message hop to a thread to close old database
-        connections: every handler that touches the database goes through
-        `database_sync_to_async`, which does that itself, and the hop cost a chat message a
-        third of its CPU (docs/benchmarks.md)."""
-        handler = getattr(self, get_handler_name(message), None)
+        """Channels' dispatch, with two changes.
+
+        No per-message hop to a thread to close old database connections: every handler that
+        touches the database goes through `database_sync_to_async`, which does that itself,
+        and the hop cost a chat message a third of its CPU (docs/benchmarks.md).
+
+        A handler that raises closes the socket (1011) and releases what it held, instead of
+        leaving a socket whose task died but whose presence lives on. Frames from the client
+        never get here with an exception: `receive` answers them with an error frame.
+        """
+        kind = message.get("type")
+        handler = getattr(self, get_handler_name(message), None) if isinstance(kind, str) else None
         if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
+            logger.warning("a desk socket got a message it has no handler for")
+            return
+        try:
+            await handler(message)
+        except StopConsumer:
+            raise
+        except Exception as error:
+            # The type only: the message may carry a frame, and no log may hold its text.
+            logger.error("a desk socket's %s handler failed: %s", kind, type(error).__name__)
+            await self.close_with(CloseCode.INTERNAL_ERROR)
+            await self.end_of_life()
+            raise StopConsumer() from None
 
     # --- sending ------------------------------------------------------------------------
 
     async def send_frame(self, frame: Frame) -> None:
-        if not self.closed:
-            await self.send(text_data=frame.model_dump_json())
+        await self.send_text(frame.model_dump_json())
 
     async def send_text(self, text: str) -> None:
-        """Write an already encoded frame (chat/fanout.py)."""
-        if not self.closed:
+        """Write an already encoded frame, unless the socket is closing.
+
+        A send can race the client's close (autobahn's `Disconnected`): the socket is then
+        treated as closed, and its release follows from the disconnect daphne delivers.
+        """
+        if self.closed:
+            return
+        try:
             await self.send(text_data=text)
+        except Disconnected:
+            self.closed = True
 
     async def send_error(self, code: str, *, frame_type: str | None = None) -> None:
         with translation.override(self.language):
             await self.send_frame(error_frame(code, frame_type=frame_type))
 
     async def close_with(self, code: CloseCode) -> None:
-        self.closed = True
-        await self.close(code=int(code))
+        was_closed, self.closed = self.closed, True
+        if not was_closed:
+            with contextlib.suppress(Disconnected):
+                await self.close(code=int(code))
 
     # --- receiving ----------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Answer one client frame; whatever goes wrong, the client gets an error frame."""
+        try:
+            await self._receive_frame(text_data)
+        except Exception as error:
+            # A bug, not a refusal: the client is told, the socket and its place live on.
+            # The type only: the exception may quote the frame, and no log may hold its text.
+            logger.error("a desk socket failed on a frame: %s", type(error).__name__)
+            await self.send_error(ErrorCode.INTERNAL_ERROR, frame_type=_frame_type(text_data))
+
+    async def _receive_frame(self, text_data: str | None) -> None:
         if text_data is None:
             await self._violation(ErrorCode.MALFORMED_FRAME)
             return
@@ -217,10 +300,12 @@ class DeskSocket(AsyncWebsocketConsumer):
         return time.time()
 
 
-def _frame_type(text_data: str) -> str | None:
+def _frame_type(text_data: str | None) -> str | None:
+    if text_data is None:
+        return None
     try:
         decoded = json.loads(text_data)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     kind = decoded.get("type") if isinstance(decoded, dict) else None
     return kind if isinstance(kind, str) and len(kind) <= 40 else None

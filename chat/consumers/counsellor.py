@@ -56,6 +56,9 @@ ROLE_RECHECK_SECONDS = 30.0
 
 class CounsellorSocket(DeskSocket):
     frames = COUNSELLOR_FRAMES
+    # The counsellor whose lease this socket keeps alive, from `hello` to its end: kept apart
+    # from `member`, which a withdrawn role clears.
+    present_as: str | None = None
 
     async def connect(self) -> None:
         self.member: StaffMember | None = None
@@ -71,12 +74,12 @@ class CounsellorSocket(DeskSocket):
         if self.member is None:
             await self.close_with(CloseCode.FORBIDDEN)
 
-    async def disconnect(self, code: int) -> None:
-        if self.member is not None and self.greeted:
-            # The lease is not ended here: a reload within the lease resumes the shift; a
-            # closed browser lets it expire, which requeues the visitors at the head.
-            presence.remove_counsellor(self.member.id)
-        await self.leave_all_groups()
+    async def release(self) -> None:
+        # The lease is not ended here: a reload within the lease resumes the shift; a closed
+        # browser lets it expire, which requeues the visitors at the head.
+        counsellor_id, self.present_as = self.present_as, None
+        if counsellor_id is not None:
+            presence.remove_counsellor(counsellor_id, self)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.member is None or self.closed:
@@ -85,8 +88,13 @@ class CounsellorSocket(DeskSocket):
             self.member = await database_sync_to_async(_load_member)(self.user_id)
             self.checked_at = time.monotonic()
             if self.member is None:
+                # May no longer counsel: the shift ends now, her visitors go back to the
+                # head of their queues instead of waiting for a lease to lapse.
                 await self.send_error(ErrorCode.FORBIDDEN)
                 await self.close_with(CloseCode.FORBIDDEN)
+                if self.present_as is not None:
+                    await services.counsellor_remove(counsellor_id=self.present_as)
+                await self.end_of_life()
                 return
         await super().receive(text_data=text_data, bytes_data=bytes_data)
 
@@ -100,8 +108,9 @@ class CounsellorSocket(DeskSocket):
     async def on_hello(self, frame: Hello) -> None:
         for group in (counsellor_group(self.me.id), LOBBY_GROUP, STAFF_GROUP):
             await self.join_group(group)
-        if not self.greeted:
-            presence.add_counsellor(self.me.id)
+        if self.present_as is None:
+            self.present_as = self.me.id
+            presence.add_counsellor(self.me.id, self)
         self.greeted = True
         state = await self._current_state()
         await self.send_frame(StaffWelcome(state=state, server_time=self.server_time(),

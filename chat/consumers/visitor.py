@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 class VisitorSocket(DeskSocket):
     frames = VISITOR_FRAMES
+    token: str | None = None  # the place this socket holds, once it has one
+    conversation: str | None = None
 
     async def connect(self) -> None:
         self.token: str | None = None
@@ -46,9 +48,8 @@ class VisitorSocket(DeskSocket):
         self.mismatch: VisitorState | None = None  # a difference seen by the last step
         await self.accept()
 
-    async def disconnect(self, code: int) -> None:
+    async def release(self) -> None:
         await self._release_token()
-        await self.leave_all_groups()
 
     # --- frames -------------------------------------------------------------------------
 

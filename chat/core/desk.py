@@ -17,7 +17,7 @@ from chat.core.conversations import (
     conversation_transfer,
     visitor_block,
 )
-from chat.core.liveness import maintain, tick
+from chat.core.liveness import counsellor_remove, maintain, tick
 from chat.core.offers import offer_accept, offer_decline
 from chat.core.shifts import (
     counsellor_drain,
@@ -45,6 +45,7 @@ __all__ = [
     "counsellor_heartbeat",
     "counsellor_online",
     "counsellor_pause",
+    "counsellor_remove",
     "counsellor_resume",
     "maintain",
     "offer_accept",

@@ -118,42 +118,65 @@ def _expire_offers(state: DeskState, now: float, config: DeskConfig) -> list[Eve
     return events
 
 
+def counsellor_remove(
+    state: DeskState, *, counsellor_id: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """Take a counsellor off the desk now, as if their lease had expired.
+
+    For a counsellor who may no longer counsel (their role was withdrawn): waiting for the
+    lease would leave their visitors talking to nobody and offer them the next visitor.
+    Unknown counsellors are ignored (already gone).
+    """
+    if counsellor_id not in state.counsellors:
+        return []
+    events = _lose(state, counsellor_id, now)
+    return finish(state, events, {t.pole for t in state.tickets.values()}, now, config)
+
+
 def _lose_counsellors(state: DeskState, now: float) -> list[Event]:
     """A counsellor whose lease expired is gone: their visitors go back to the queue head."""
     events: list[Event] = []
     lost = sorted(c for c, k in state.counsellors.items() if k.lease_expires_at <= now)
     for counsellor_id in lost:
-        counsellor = state.counsellors[counsellor_id]
-        events += withdraw_all(state, counsellor, "counsellor_lost")
-        # Taken out of routing first, so freeing its slots cannot trigger an offline event.
-        counsellor.status = CounsellorStatus.PAUSED
-        requeued: list[str] = []
-        for conversation_id in list(counsellor.conversation_ids):
-            conversation = state.conversations[conversation_id]
-            if len(conversation.counsellor_ids) == 1:
-                events += end_conversation(
-                    state, conversation, reason="counsellor_lost", outcome_tags=(), now=now
+        events += _lose(state, counsellor_id, now)
+    return events
+
+
+def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
+    """Remove a counsellor: offers withdrawn, conversations requeued at the head or handed
+    over to the colleague who shares them."""
+    events: list[Event] = []
+    counsellor = state.counsellors[counsellor_id]
+    events += withdraw_all(state, counsellor, "counsellor_lost")
+    # Taken out of routing first, so freeing its slots cannot trigger an offline event.
+    counsellor.status = CounsellorStatus.PAUSED
+    requeued: list[str] = []
+    for conversation_id in list(counsellor.conversation_ids):
+        conversation = state.conversations[conversation_id]
+        if len(conversation.counsellor_ids) == 1:
+            events += end_conversation(
+                state, conversation, reason="counsellor_lost", outcome_tags=(), now=now
+            )
+            ticket = state.tickets[conversation.token]
+            requeue(ticket, pole=conversation.pole, head=True, now=now)
+            requeued.append(ticket.token)
+            events.append(
+                VisitorRequeued(token=ticket.token, pole=ticket.pole, reason="counsellor_lost")
+            )
+        else:
+            conversation.counsellor_ids.remove(counsellor_id)
+            counsellor.conversation_ids.remove(conversation_id)
+            events.append(
+                CounsellorLeftConversation(
+                    conversation_id=conversation_id,
+                    token=conversation.token,
+                    counsellor_id=counsellor_id,
+                    lead_id=conversation.counsellor_ids[0],
+                    reason="lost",
                 )
-                ticket = state.tickets[conversation.token]
-                requeue(ticket, pole=conversation.pole, head=True, now=now)
-                requeued.append(ticket.token)
-                events.append(
-                    VisitorRequeued(token=ticket.token, pole=ticket.pole, reason="counsellor_lost")
-                )
-            else:
-                conversation.counsellor_ids.remove(counsellor_id)
-                counsellor.conversation_ids.remove(conversation_id)
-                events.append(
-                    CounsellorLeftConversation(
-                        conversation_id=conversation_id,
-                        token=conversation.token,
-                        counsellor_id=counsellor_id,
-                        lead_id=conversation.counsellor_ids[0],
-                        reason="lost",
-                    )
-                )
-        del state.counsellors[counsellor_id]
-        events.append(CounsellorLost(counsellor_id=counsellor_id, requeued_tokens=tuple(requeued)))
+            )
+    del state.counsellors[counsellor_id]
+    events.append(CounsellorLost(counsellor_id=counsellor_id, requeued_tokens=tuple(requeued)))
     return events
 
 
