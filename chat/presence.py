@@ -78,9 +78,9 @@ class LocalPresence:
                 if any(not socket.closed for socket in sockets)}
 
     async def _release_closed(self) -> None:
-        closed = [socket for registry in (self.visitors, self.counsellors)
-                  for sockets in list(registry.values()) for socket in list(sockets)
-                  if socket.closed]
+        sockets: list[LiveSocket] = [s for screens in self.visitors.values() for s in screens]
+        sockets += [s for held in self.counsellors.values() for s in held]
+        closed = [socket for socket in sockets if socket.closed]
         for socket in closed:
             await socket.end_of_life()
 
