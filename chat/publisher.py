@@ -68,7 +68,13 @@ def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationS
     """
     out: list[Delivery] = []
     for event in events:
-        out.extend(_deliveries_of(event, summaries, cards, shifts))
+        try:
+            out.extend(_deliveries_of(event, summaries, cards, shifts))
+        except Exception as error:
+            # One event that cannot be told must not silence the others of its step; the
+            # maintenance step's `state` corrects the screens it should have reached.
+            logger.error("could not build the frames of a %s event: %s", event.kind,
+                         type(error).__name__)
     return out
 
 
@@ -113,10 +119,12 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
         case ev.CounsellorLeftConversation(conversation_id=conv, counsellor_id=cid,
                                            reason=reason):
             group = conversation_group(conv)
+            # From the event: a lost counsellor is no longer in the state.
+            who = CounsellorCard(id=cid, name=event.display_name, institution=event.institution)
             return [
                 (counsellor_group(cid), frame_message(
                     ConversationClosed(conversation=conv, reason=reason), leave=[group])),
-                (group, frame_message(CounsellorLeft(conversation=conv, counsellor=cards[cid],
+                (group, frame_message(CounsellorLeft(conversation=conv, counsellor=who,
                                                      reason=reason))),
             ]
         case ev.ConversationTransferred(conversation_id=conv, token=token, from_pole=src,
@@ -187,9 +195,18 @@ async def publish(messages: Iterable[Delivery], *, loads: list[dict[str, Any]],
     if layer is None:
         return
     for group, message in messages:
-        await layer.group_send(group, message)
+        try:
+            await layer.group_send(group, message)
+        except Exception as error:
+            # The layer is down (Redis restarting): the other deliveries are still tried; a
+            # visitor's screen is corrected by the next maintenance step, a counsellor's by
+            # the full state their page asks for when it reconnects.
+            logger.warning("could not publish a desk frame: %s", type(error).__name__)
     if loads:
         await lobby_figures.changed(loads)
     if colleagues is not None:
-        await layer.group_send(STAFF_GROUP, {"type": "desk.colleagues",
-                                             "colleagues": colleagues})
+        try:
+            await layer.group_send(STAFF_GROUP, {"type": "desk.colleagues",
+                                                 "colleagues": colleagues})
+        except Exception as error:
+            logger.warning("could not publish the colleague list: %s", type(error).__name__)

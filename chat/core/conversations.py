@@ -160,6 +160,8 @@ def conversation_leave(
             counsellor_id=counsellor_id,
             lead_id=conversation.counsellor_ids[0],
             reason="left",
+            display_name=state.counsellors[counsellor_id].display_name,
+            institution=state.counsellors[counsellor_id].institution,
         )
     ]
     events += free_slot(state, state.counsellors[counsellor_id], conversation_id, now)

@@ -180,7 +180,11 @@ class CounsellorInvited(Event):
 
 @dataclass(frozen=True, slots=True)
 class CounsellorLeftConversation(Event):
-    """A counsellor left a conversation that goes on with colleagues; reason 'left' or 'lost'."""
+    """A counsellor left a conversation that goes on with colleagues; reason 'left' or 'lost'.
+
+    It names who left: a lost counsellor is no longer in the state by the time the event is
+    told to the colleague and the visitor.
+    """
 
     kind: ClassVar[str] = "counsellor_left_conversation"
     conversation_id: str
@@ -188,6 +192,8 @@ class CounsellorLeftConversation(Event):
     counsellor_id: str
     lead_id: str
     reason: str
+    display_name: str
+    institution: str
 
 
 @dataclass(frozen=True, slots=True)

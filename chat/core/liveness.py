@@ -173,6 +173,8 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
                     counsellor_id=counsellor_id,
                     lead_id=conversation.counsellor_ids[0],
                     reason="lost",
+                    display_name=counsellor.display_name,
+                    institution=counsellor.institution,
                 )
             )
     del state.counsellors[counsellor_id]

@@ -126,3 +126,23 @@ async def test_a_closed_pole_says_when_it_opens(settings) -> None:
     error = await guest.expect("error")
     assert error["code"] == "pole_closed"
     await guest.close()
+
+
+async def test_a_lost_colleague_of_a_shared_conversation_is_named_to_both_sides() -> None:
+    camille, guest, conversation = await matched_pair("camille", "find-a-job")
+    karim = await counsellor("karim", ["find-training"])
+    await camille.send(type="invite", conversation=conversation, colleague=karim.me_id)
+    await karim.expect("conversation")
+    await guest.expect("counsellor_joined")
+    await karim.close()  # Karim's browser is gone; Camille's socket keeps her lease
+    runtime = desk_runtime()
+    later = time.time() + runtime.config.lease_ttl + 1
+    runtime.now = lambda: later  # type: ignore[method-assign]
+    await presence.maintain_once()
+    for side in (camille, guest):
+        left = await side.expect("counsellor_left")
+        assert (left["counsellor"]["name"], left["reason"]) == ("Karim", "lost")
+    await camille.send(type="message", conversation=conversation, text="Je reste là.")
+    assert (await guest.expect("message", sender="counsellor"))["author"]["name"] == "Camille"
+    for client in (camille, guest):
+        await client.close()

@@ -213,7 +213,8 @@ def test_an_invited_colleague_leaves_and_the_conversation_goes_on() -> None:
     events = desk.conversation_leave(state, conversation_id="k1", counsellor_id="c1", now=NOW + 5)
     assert events == [
         CounsellorLeftConversation(
-            conversation_id="k1", token="a", counsellor_id="c1", lead_id="c2", reason="left"
+            conversation_id="k1", token="a", counsellor_id="c1", lead_id="c2", reason="left",
+            display_name="C1", institution="CIDJ",
         )
     ]
     assert state.conversations["k1"].counsellor_ids == ["c2"]

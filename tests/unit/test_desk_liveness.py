@@ -164,7 +164,8 @@ def test_a_lost_invited_colleague_leaves_the_conversation_running() -> None:
     events = desk.tick(state, now=NOW + 20)
     assert of_kind(events, CounsellorLeftConversation) == [
         CounsellorLeftConversation(
-            conversation_id="k1", token="a", counsellor_id="c2", lead_id="c1", reason="lost"
+            conversation_id="k1", token="a", counsellor_id="c2", lead_id="c1", reason="lost",
+            display_name="C2", institution="APEC",
         )
     ]
     assert state.conversations["k1"].counsellor_ids == ["c1"]
