@@ -215,6 +215,7 @@ class VisitorState(Frame):
     disconnected: bool = False
     conversation: str | None = None
     counsellors: list[CounsellorCard] = []
+    version: int = 0  # the desk's version this state was read at (see `position`)
 
 
 class Offer(Frame):
@@ -310,6 +311,7 @@ class Queued(Frame):
     pole: str
     position: int
     estimate_seconds: float | None
+    version: int  # the desk's version after the join (see `position`)
 
 
 class Position(Frame):
@@ -317,6 +319,10 @@ class Position(Frame):
     pole: str
     position: int
     estimate_seconds: float | None
+    # Set when the place went back: a visitor was put in the queue ahead (chat/core/events.py).
+    reason: Literal["requeued_ahead"] | None = None
+    # The desk's version when it was computed: older than what the page shows means stale.
+    version: int
 
 
 class Matched(Frame):

@@ -54,8 +54,17 @@ def counsellor_group(counsellor_id: str) -> str:
     return f"counsellor.{counsellor_id}"
 
 
-def conversation_group(conversation_id: str) -> str:
-    return f"conversation.{conversation_id}"
+def conversation_group(token: str) -> str:
+    """The group of a visitor's conversations (one at a time), derived from their token.
+
+    The visitor's sockets join it as soon as they hold the token, long before any
+    conversation, and a counsellor joins it before the visitor is told of the match: so a
+    conversation's members are all in its group before either side learns it exists, and
+    a greeting sent at once reaches the visitor. A conversation that ends (or is passed on)
+    takes its counsellors out of the group; frames of an earlier conversation that were on
+    their way carry its id, which the page no longer shows.
+    """
+    return "conversation." + _digest(b"talk:", token)[:32]
 
 
 # Everyone watching pole figures: visitors in the lobby and counsellors on their desk page.

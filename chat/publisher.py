@@ -53,23 +53,31 @@ Delivery = tuple[str, dict[str, Any]]
 
 def frame_message(frame: Frame, *, join: Sequence[str] = (), leave: Sequence[str] = (),
                   rateable: str | None = None) -> dict[str, Any]:
-    """A channel-layer message that makes the receiving consumer send `frame`."""
+    """A channel-layer message that makes the receiving consumer send `frame`.
+
+    `join` and `leave` are groups the consumer joins or leaves before sending it; a
+    counsellor learns the group of a conversation from the `join` of its `conversation`
+    frame (group names are server-side only, never sent to a page).
+    """
     return {"type": "desk.frame", "frame": frame.model_dump(mode="json"), "join": list(join),
             "leave": list(leave), "rateable": rateable}
 
 
 def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationSummary],
-               cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None]
-               ) -> list[Delivery]:
+               cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None],
+               version: int = 0) -> list[Delivery]:
     """Who must hear of each event, and the frame they get.
 
     `summaries`, `cards` and `shifts` are read from the state in the same mutation, for the
-    frames that show more than the event carries.
+    frames that show more than the event carries; `version` is the state's after it
+    (every message carries it, `position` frames show it to the page).
     """
     out: list[Delivery] = []
     for event in events:
         try:
-            out.extend(_deliveries_of(event, summaries, cards, shifts))
+            for group, message in _deliveries_of(event, summaries, cards, shifts, version):
+                message["version"] = version
+                out.append((group, message))
         except Exception as error:
             # One event that cannot be told must not silence the others of its step; the
             # maintenance step's `state` corrects the screens it should have reached.
@@ -79,15 +87,16 @@ def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationS
 
 
 def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
-                   cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None]
-                   ) -> list[Delivery]:
+                   cards: dict[str, CounsellorCard], shifts: dict[str, Shift | None],
+                   version: int) -> list[Delivery]:
     # A visitor's own requests (join, hello) are answered by their socket directly; events
     # only reach other sockets, whose group subscriptions are established by then.
     match event:
         case ev.PositionChanged(token=token, pole=pole, position=position,
-                                estimate_seconds=estimate):
+                                estimate_seconds=estimate, reason=reason):
             return [(visitor_group(token), frame_message(
-                Position(pole=pole, position=position, estimate_seconds=estimate)))]
+                Position(pole=pole, position=position, estimate_seconds=estimate,
+                         reason=reason, version=version)))]
         case ev.OfferMade():
             offer = OfferModel(visitor=visitor_handle(event.token), pseudonym=event.pseudonym,
                                pole=event.pole, expires_at=event.expires_at,
@@ -101,24 +110,27 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
         case ev.OfferWithdrawn(token=token, counsellor_id=cid, reason=reason):
             return [_offer_gone(cid, token, reason)]
         case ev.ConversationStarted(conversation_id=conv, token=token, counsellor_id=cid):
-            group = conversation_group(conv)
+            # The counsellor joined the group before accepting (chat/consumers/counsellor.py),
+            # the visitor's sockets are in it since they hold the token.
+            group = conversation_group(token)
             out = [(visitor_group(token), frame_message(
-                Matched(conversation=conv, counsellor=cards[cid]), join=[group]))]
+                Matched(conversation=conv, counsellor=cards[cid])))]
             if conv in summaries:
                 out.append((counsellor_group(cid), frame_message(
                     ConversationOpened(conversation=summaries[conv]), join=[group])))
             return out
-        case ev.CounsellorInvited(conversation_id=conv, counsellor_id=cid):
-            group = conversation_group(conv)
-            out = [(group, frame_message(CounsellorJoined(conversation=conv,
-                                                          counsellor=cards[cid])))]
-            if conv in summaries:
+        case ev.CounsellorInvited(conversation_id=conv, token=token, counsellor_id=cid):
+            group = conversation_group(token)
+            out = []
+            if conv in summaries:  # the invitee first: it joins the group as it is told
                 out.append((counsellor_group(cid), frame_message(
                     ConversationOpened(conversation=summaries[conv]), join=[group])))
+            out.append((group, frame_message(CounsellorJoined(conversation=conv,
+                                                              counsellor=cards[cid]))))
             return out
-        case ev.CounsellorLeftConversation(conversation_id=conv, counsellor_id=cid,
+        case ev.CounsellorLeftConversation(conversation_id=conv, token=token, counsellor_id=cid,
                                            reason=reason):
-            group = conversation_group(conv)
+            group = conversation_group(token)
             # From the event: a lost counsellor is no longer in the state.
             who = CounsellorCard(id=cid, name=event.display_name, institution=event.institution)
             return [
@@ -130,16 +142,15 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
         case ev.ConversationTransferred(conversation_id=conv, token=token, from_pole=src,
                                         to_pole=dst):
             return [(visitor_group(token), frame_message(
-                Transferred(conversation=conv, from_pole=src, to_pole=dst),
-                leave=[conversation_group(conv)]))]
+                Transferred(conversation=conv, from_pole=src, to_pole=dst)))]
         case ev.ConversationEnded(conversation_id=conv, token=token, counsellor_ids=cids,
                                   reason=reason):
-            group = conversation_group(conv)
+            group = conversation_group(token)
             # Only a conversation that ended by someone's choice is rated; a lost counsellor's
             # visitor is already back in the queue, a blocked one is not asked.
             can_rate = reason in {"visitor", "counsellor"}
             out = [(visitor_group(token), frame_message(
-                Ended(conversation=conv, reason=reason, can_rate=can_rate), leave=[group],
+                Ended(conversation=conv, reason=reason, can_rate=can_rate),
                 rateable=conv if can_rate else None))]
             out.extend((counsellor_group(cid), frame_message(
                 ConversationClosed(conversation=conv, reason=reason), leave=[group]))
@@ -152,7 +163,7 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             if conv is None:
                 return []
             connected = isinstance(event, ev.VisitorResumed)
-            return [(conversation_group(conv), frame_message(
+            return [(conversation_group(token), frame_message(
                 VisitorPresence(conversation=conv, connected=connected)))]
         case ev.VisitorLeft(token=token, reason="left"):
             return [(visitor_group(token), frame_message(Left()))]

@@ -22,32 +22,34 @@ from chat.frames import (
     ResourceShared,
     TypingOut,
 )
-from chat.identity import STAFF_GROUP, conversation_group
+from chat.identity import STAFF_GROUP
 from chat.sanitize import text_to_html
 from virtualcite.models import Resource
 
 Sender = Literal["visitor", "counsellor"]
 
 
-async def message_relay(*, conversation_id: str, sender: Sender, author: CounsellorCard | None,
-                        text: str, client_id: str | None) -> None:
+async def message_relay(*, group: str, conversation_id: str, sender: Sender,
+                        author: CounsellorCard | None, text: str,
+                        client_id: str | None) -> None:
+    """`group` is the conversation's (chat/identity.py `conversation_group`)."""
     frame = MessageOut(conversation=conversation_id, sender=sender, author=author,
                        html=text_to_html(text), sent_at=time.time(), client_id=client_id)
-    await deliver(conversation_group(conversation_id), frame)
+    await deliver(group, frame)
 
 
-async def typing_relay(*, conversation_id: str, sender: Sender, author: str | None,
-                       active: bool, skip_channel: str) -> None:
+async def typing_relay(*, group: str, conversation_id: str, sender: Sender,
+                       author: str | None, active: bool, skip_channel: str) -> None:
     frame = TypingOut(conversation=conversation_id, sender=sender, author=author, active=active)
-    await deliver(conversation_group(conversation_id), frame, skip=skip_channel)
+    await deliver(group, frame, skip=skip_channel)
 
 
-async def resource_share(*, conversation_id: str, author: CounsellorCard,
+async def resource_share(*, group: str, conversation_id: str, author: CounsellorCard,
                          resource_id: int) -> None:
     card = await database_sync_to_async(_resource_card)(resource_id)
     frame = ResourceShared(conversation=conversation_id, card=card, author=author,
                            sent_at=time.time())
-    await deliver(conversation_group(conversation_id), frame)
+    await deliver(group, frame)
 
 
 def _resource_card(resource_id: int) -> ResourceCard:

@@ -23,7 +23,7 @@ from chat.core.model import Counsellor, DeskState
 from chat.core.queries import pole_load
 from chat.errors import NoConversation
 from chat.frames import ConversationSummary, CounsellorCard, CounsellorState, Shift, VisitorState
-from chat.identity import new_pseudonym, visitor_handle
+from chat.identity import conversation_group, new_pseudonym, visitor_handle
 from chat.models import ConversationRecord
 from chat.outcomes import OUTCOME_TAGS
 from chat.publisher import deliveries, publish
@@ -60,6 +60,7 @@ class _Published:
     shifts: dict[str, Shift | None]
     loads: list[dict[str, Any]]
     colleagues: list[dict[str, Any]] | None
+    version: int
 
 
 def _read_for_publishing(state: DeskState, events: list[ev.Event], now: float) -> _Published:
@@ -92,7 +93,7 @@ def _read_for_publishing(state: DeskState, events: list[ev.Event], now: float) -
     if any(isinstance(event, _COLLEAGUE_EVENTS) for event in events):
         colleague_list = [card.model_dump(mode="json") for card in colleagues(state)]
     loads = [load_figures(pole_load(state, pole, now, rt.config)) for pole in sorted(poles)]
-    return _Published(summaries, cards, shifts, loads, colleague_list)
+    return _Published(summaries, cards, shifts, loads, colleague_list, state.version)
 
 
 async def _run(change: Callable[[DeskState, float], tuple[list[ev.Event], R]]) -> R:
@@ -101,6 +102,12 @@ async def _run(change: Callable[[DeskState, float], tuple[list[ev.Event], R]]) -
     now = rt.now()
 
     def apply(state: DeskState) -> tuple[list[ev.Event], R, _Published]:
+        # Events of concurrent changes may be published out of order (one waits for the
+        # database, another does not): the version they carry lets a socket drop the stale
+        # one. Moved before the change, so that its result (a visitor's state) carries the
+        # version after it; from the clock, so that it still grows after a Redis that came
+        # back empty.
+        state.version = max(state.version + 1, int(now * 1000))
         events, result = change(state, now)
         return events, result, _read_for_publishing(state, events, now)
 
@@ -110,7 +117,7 @@ async def _run(change: Callable[[DeskState, float], tuple[list[ev.Event], R]]) -
         await _record(events)
         await publish(
             deliveries(events, summaries=published.summaries, cards=published.cards,
-                       shifts=published.shifts),
+                       shifts=published.shifts, version=published.version),
             loads=published.loads, colleagues=published.colleagues,
         )
     return result
@@ -196,8 +203,16 @@ async def visitor_heartbeat(*, token: str) -> VisitorState:
     return await _run(change)
 
 
-async def visitor_leave(*, token: str) -> None:
-    await _run(_rule(desk.visitor_leave, token=token))
+async def visitor_leave(*, token: str) -> VisitorState | None:
+    """Give up the place: the visitor's state after it (idle, with its version), or None when
+    leaving ended a conversation instead (the `ended` event tells the page, with its rating)."""
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], VisitorState | None]:
+        ticket = state.tickets.get(token)
+        chatting = ticket is not None and ticket.conversation_id is not None
+        events = desk.visitor_leave(state, token=token, now=now, config=desk_runtime().config)
+        return events, None if chatting else visitor_state(state, token)
+
+    return await _run(change)
 
 
 async def visitor_disconnect(*, token: str) -> None:
@@ -247,16 +262,21 @@ class StaffMember:
         return CounsellorCard(id=self.id, name=self.display_name, institution=self.institution)
 
 
-async def counsellor_state(*, member: StaffMember, poles: list[Any]) -> CounsellorState:
-    """Everything the counsellor's screen shows; `poles` are their PoleStatus frames."""
+async def counsellor_state(*, member: StaffMember, poles: list[Any]
+                           ) -> tuple[CounsellorState, dict[str, str]]:
+    """Everything the counsellor's screen shows (`poles` are their PoleStatus frames), and
+    the channel-layer group of each of their conversations, which the socket must be in."""
     state = await desk_runtime().store.read()
     counsellor = state.counsellors.get(member.id)
-    return CounsellorState(
+    screen = CounsellorState(
         me=member.card, shift=shift_of(counsellor),
         offers=offers_of(state, counsellor) if counsellor else [],
         conversations=conversations_of(state, counsellor) if counsellor else [],
         poles=poles, colleagues=colleagues(state),
     )
+    groups = {cid: conversation_group(state.conversations[cid].token)
+              for cid in (counsellor.conversation_ids if counsellor else [])}
+    return screen, groups
 
 
 async def counsellor_on_shift(*, counsellor_id: str) -> bool:
@@ -317,8 +337,18 @@ def _offered_token(counsellor: Counsellor | None, handle: str) -> str:
     raise NoSuchOffer(handle)
 
 
+async def offer_group(*, counsellor_id: str, visitor: str) -> str:
+    """The conversation group an accepted offer of `visitor` (a handle) will use.
+
+    The counsellor's socket joins it before accepting, so that it hears the visitor's first
+    message, sent as soon as their page shows the match. NoSuchOffer if not offered to them.
+    """
+    state = await desk_runtime().store.read()
+    return conversation_group(_offered_token(state.counsellors.get(counsellor_id), visitor))
+
+
 async def offer_accept(*, counsellor_id: str, visitor: str, conversation_id: str) -> None:
-    """Accept an offer; the caller picks the conversation id so it can listen to it first."""
+    """Accept an offer (the caller picks the conversation id)."""
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], None]:
         token = _offered_token(state.counsellors.get(counsellor_id), visitor)
         return desk.offer_accept(state, counsellor_id=counsellor_id, token=token, now=now,

@@ -33,17 +33,19 @@ def _cards(state: DeskState, conversation: Conversation) -> list[CounsellorCard]
 def visitor_state(state: DeskState, token: str | None) -> VisitorState:
     ticket = state.tickets.get(token) if token else None
     if ticket is None:
-        return VisitorState(status="idle")
+        return VisitorState(status="idle", version=state.version)
     if ticket.status is TicketStatus.IN_CONVERSATION and ticket.conversation_id:
         conversation = state.conversations[ticket.conversation_id]
         return VisitorState(status="chatting", pole=ticket.pole, conversation=conversation.id,
                             counsellors=_cards(state, conversation),
-                            disconnected=ticket.disconnected_at is not None)
+                            disconnected=ticket.disconnected_at is not None,
+                            version=state.version)
     # The core keeps each ticket's announced position current; 0 means "not announced yet".
     position = ticket.position or queue_position(state, ticket.token)
     return VisitorState(status="waiting", pole=ticket.pole, position=position,
                         estimate_seconds=ticket.estimate_seconds,
-                        disconnected=ticket.disconnected_at is not None)
+                        disconnected=ticket.disconnected_at is not None,
+                        version=state.version)
 
 
 def conversation_summary(state: DeskState, conversation: Conversation) -> ConversationSummary:

@@ -237,12 +237,13 @@ class DeskSocket(AsyncWebsocketConsumer):
             await self.join_group(group)
         for group in message.get("leave", ()):
             await self.leave_group(group)
-        await self.on_desk_frame(message)
-        if not self.closed:
-            await self.send(text_data=json.dumps(message["frame"]))
+        if await self.on_desk_frame(message):
+            await self.send_text(json.dumps(message["frame"]))
 
-    async def on_desk_frame(self, message: dict[str, Any]) -> None:
-        """Hook: a subclass updates what it knows (its conversations) before the frame goes out."""
+    async def on_desk_frame(self, message: dict[str, Any]) -> bool:
+        """Hook: a subclass updates what it knows (its conversations) before the frame goes
+        out, and returns False to drop a frame its page must not see (a stale one)."""
+        return True
 
     async def chat_relay(self, message: dict[str, Any]) -> None:
         """A chat frame from another process (this process's own were written directly)."""

@@ -40,7 +40,6 @@ from chat.frames import (
 from chat.identity import (
     LOBBY_GROUP,
     STAFF_GROUP,
-    conversation_group,
     counsellor_group,
     new_conversation_id,
 )
@@ -62,7 +61,7 @@ class CounsellorSocket(DeskSocket):
 
     async def connect(self) -> None:
         self.member: StaffMember | None = None
-        self.conversations: set[str] = set()
+        self.conversations: dict[str, str] = {}  # conversation id -> its channel-layer group
         await self.accept()  # accept first: a refusal must carry its close code
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
@@ -118,11 +117,13 @@ class CounsellorSocket(DeskSocket):
 
     async def _current_state(self) -> CounsellorState:
         """The desk's truth for this counsellor, with the conversation groups aligned on it."""
-        state = await services.counsellor_state(
+        state, groups = await services.counsellor_state(
             member=self.me, poles=await self.pole_statuses(all_poles=True))
-        self.conversations = {summary.id for summary in state.conversations}
-        for conversation in self.conversations:
-            await self.join_group(conversation_group(conversation))
+        for group in set(self.conversations.values()) - set(groups.values()):
+            await self.leave_group(group)
+        self.conversations = groups
+        for group in groups.values():
+            await self.join_group(group)
         return state
 
     async def _answer_with_state(self) -> None:
@@ -158,31 +159,40 @@ class CounsellorSocket(DeskSocket):
     async def on_accept(self, frame: Accept) -> None:
         # Listen to the conversation before it exists: the visitor's first message, sent as
         # soon as they see the match, must find this socket subscribed.
+        group = await services.offer_group(counsellor_id=self.me.id, visitor=frame.visitor)
+        await self.join_group(group)
         conversation_id = new_conversation_id()
-        await self.join_group(conversation_group(conversation_id))
         try:
             await services.offer_accept(counsellor_id=self.me.id, visitor=frame.visitor,
                                         conversation_id=conversation_id)
         except Exception:
-            await self.leave_group(conversation_group(conversation_id))
+            if group not in self.conversations.values():
+                await self.leave_group(group)
             raise
+        self.conversations[conversation_id] = group
 
     async def on_decline(self, frame: Decline) -> None:
         await services.offer_decline(counsellor_id=self.me.id, visitor=frame.visitor)
 
     async def on_message(self, frame: MessageIn) -> None:
-        await relay.message_relay(conversation_id=self._mine(frame.conversation),
-                                  sender="counsellor", author=self.me.card, text=frame.text,
+        conversation = self._mine(frame.conversation)
+        await relay.message_relay(group=self.conversations[conversation],
+                                  conversation_id=conversation, sender="counsellor",
+                                  author=self.me.card, text=frame.text,
                                   client_id=frame.client_id)
 
     async def on_typing(self, frame: TypingIn) -> None:
-        await relay.typing_relay(conversation_id=self._mine(frame.conversation),
-                                 sender="counsellor", author=self.me.display_name,
-                                 active=frame.active, skip_channel=self.channel_name)
+        conversation = self._mine(frame.conversation)
+        await relay.typing_relay(group=self.conversations[conversation],
+                                 conversation_id=conversation, sender="counsellor",
+                                 author=self.me.display_name, active=frame.active,
+                                 skip_channel=self.channel_name)
 
     async def on_send_resource(self, frame: SendResource) -> None:
-        await relay.resource_share(conversation_id=self._mine(frame.conversation),
-                                   author=self.me.card, resource_id=frame.resource)
+        conversation = self._mine(frame.conversation)
+        await relay.resource_share(group=self.conversations[conversation],
+                                   conversation_id=conversation, author=self.me.card,
+                                   resource_id=frame.resource)
 
     async def on_transfer(self, frame: Transfer) -> None:
         await services.conversation_transfer(counsellor_id=self.me.id,
@@ -216,12 +226,14 @@ class CounsellorSocket(DeskSocket):
 
     # --- desk events ----------------------------------------------------------------------
 
-    async def on_desk_frame(self, message: dict[str, Any]) -> None:
+    async def on_desk_frame(self, message: dict[str, Any]) -> bool:
         frame = message["frame"]
         if frame["type"] == "conversation":
-            self.conversations.add(frame["conversation"]["id"])
+            # chat/publisher.py: a `conversation` frame joins exactly the conversation's group.
+            self.conversations[frame["conversation"]["id"]] = message["join"][0]
         elif frame["type"] == "conversation_closed":
-            self.conversations.discard(frame["conversation"])
+            self.conversations.pop(frame["conversation"], None)
+        return True
 
     async def desk_colleagues(self, message: dict[str, Any]) -> None:
         await self.send_frame(Colleagues.model_validate(

@@ -15,6 +15,7 @@ from chat.frames import (
     Hello,
     Join,
     Leave,
+    Left,
     Lobby,
     MessageIn,
     Ping,
@@ -46,6 +47,11 @@ class VisitorSocket(DeskSocket):
         self.rateable: str | None = None
         self.shown: VisitorState | None = None  # the state the page was last given
         self.mismatch: VisitorState | None = None  # a difference seen by the last step
+        # The desk's version of the last full state the page was given, and of the last
+        # position: an event below them is already reflected, or superseded. (One at the
+        # same version comes from the change that state was read after: it says the same.)
+        self.state_version = 0
+        self.position_version = 0
         await self.accept()
 
     async def release(self) -> None:
@@ -59,8 +65,8 @@ class VisitorSocket(DeskSocket):
             return
         await self.join_group(LOBBY_GROUP)
         self.greeted = True
-        await self._align(state)
-        self.shown = state
+        self.conversation = state.conversation
+        self._showing(state)
         await self.send_frame(Welcome(token=token, state=state, server_time=self.server_time()))
         await self.send_frame(Lobby(poles=await self.pole_statuses(all_poles=True)))
 
@@ -75,22 +81,32 @@ class VisitorSocket(DeskSocket):
             if is_new:
                 await self._release_token()
             raise
-        self.shown = state
+        self._showing(state)
         await self.send_frame(Queued(token=token, pole=frame.pole, position=state.position or 1,
-                                     estimate_seconds=state.estimate_seconds))
+                                     estimate_seconds=state.estimate_seconds,
+                                     version=state.version))
 
     async def on_leave(self, frame: Leave) -> None:
+        """Answered on this socket: a `left` published to the token's group could reach it
+        after the answer to a `join` sent just after (frames are answered in order)."""
         if self.token is None:
             await self.send_error(ErrorCode.UNKNOWN_TICKET, frame_type=frame.type)
             return
-        await services.visitor_leave(token=self.token)
+        after = await services.visitor_leave(token=self.token)
+        if after is None:
+            return  # a conversation ended: `ended` follows, by event, and the token stays
+        self._showing(after)
+        await self._release_token()
+        await self.send_frame(Left())
 
     async def on_message(self, frame: MessageIn) -> None:
-        await relay.message_relay(conversation_id=self._conversation(), sender="visitor",
+        group, conversation = self._conversation()
+        await relay.message_relay(group=group, conversation_id=conversation, sender="visitor",
                                   author=None, text=frame.text, client_id=frame.client_id)
 
     async def on_typing(self, frame: TypingIn) -> None:
-        await relay.typing_relay(conversation_id=self._conversation(), sender="visitor",
+        group, conversation = self._conversation()
+        await relay.typing_relay(group=group, conversation_id=conversation, sender="visitor",
                                  author=None, active=frame.active, skip_channel=self.channel_name)
 
     async def on_end(self, frame: EndByVisitor) -> None:
@@ -115,9 +131,15 @@ class VisitorSocket(DeskSocket):
 
     # --- desk events ----------------------------------------------------------------------
 
-    async def on_desk_frame(self, message: dict[str, Any]) -> None:
+    async def on_desk_frame(self, message: dict[str, Any]) -> bool:
         frame = message["frame"]
         kind = frame["type"]
+        version = int(message.get("version", 0))
+        if self.token is None:
+            return False  # about a place this socket gave up (`left` was its answer)
+        if version < self.state_version or (kind == "position"
+                                            and version < self.position_version):
+            return False  # the page already shows this change, or a later one
         if kind == "matched":
             self.conversation = frame["conversation"]
             self.shown = None  # the next maintenance step sends the full state
@@ -125,26 +147,23 @@ class VisitorSocket(DeskSocket):
             self.conversation = None
             self.rateable = message.get("rateable") or self.rateable
             self.shown = None
-        elif kind == "position" and self.shown is not None:
-            self.shown = self.shown.model_copy(update={
-                "position": frame["position"], "estimate_seconds": frame["estimate_seconds"]})
+        elif kind == "position":
+            self.position_version = version
+            if self.shown is not None:
+                self.shown = self.shown.model_copy(update={
+                    "position": frame["position"],
+                    "estimate_seconds": frame["estimate_seconds"]})
         elif kind == "left":
             await self._release_token()
+        return True
 
     # --- helpers --------------------------------------------------------------------------
 
-    def _conversation(self) -> str:
-        if self.conversation is None:
+    def _conversation(self) -> tuple[str, str]:
+        """The running conversation's group and id, or NoConversation."""
+        if self.conversation is None or self.token is None:
             raise NoConversation()
-        return self.conversation
-
-    async def _align(self, state: VisitorState) -> None:
-        """Align what this socket listens to with the desk's state."""
-        if self.conversation and self.conversation != state.conversation:
-            await self.leave_group(conversation_group(self.conversation))
-        self.conversation = state.conversation
-        if state.conversation:
-            await self.join_group(conversation_group(state.conversation))
+        return conversation_group(self.token), self.conversation
 
     async def refresh(self, state: VisitorState) -> None:
         """Called by the maintenance step: correct the page if it missed an event.
@@ -153,16 +172,24 @@ class VisitorSocket(DeskSocket):
         its way through the channel layer explains a difference seen once, and sending the
         older state first would briefly show the page something already untrue.
         """
-        if self.closed or self.token is None or state == self.shown:
+        if state.version < max(self.state_version, self.position_version):
+            return  # read before an event this page has already been given
+        if self.closed or self.token is None or _same_screen(state, self.shown):
             self.mismatch = None
             return
-        if state != self.mismatch:
+        if not _same_screen(state, self.mismatch):
             self.mismatch = state
             return
         self.mismatch = None
-        await self._align(state)
-        self.shown = state
+        self.conversation = state.conversation
+        self._showing(state)
         await self.send_frame(Snapshot(state=state))
+
+    def _showing(self, state: VisitorState) -> None:
+        """Record the full state the page is being given."""
+        self.shown = state
+        self.state_version = max(self.state_version, state.version)
+        self.position_version = max(self.position_version, self.state_version)
 
     async def _hold_token(self, token: str) -> bool:
         """Attach `token` to this socket, within the per-token connection limit."""
@@ -175,7 +202,10 @@ class VisitorSocket(DeskSocket):
             await self.close_with(CloseCode.TOO_MANY_CONNECTIONS)
             return False
         self.token = token
+        # Both groups from the start: a conversation's first message finds this socket in
+        # its group before the page is even told of the match (chat/identity.py).
         await self.join_group(visitor_group(token))
+        await self.join_group(conversation_group(token))
         presence.add_visitor(token, self)
         return True
 
@@ -184,9 +214,8 @@ class VisitorSocket(DeskSocket):
         if token is None:
             return
         await self.leave_group(visitor_group(token))
-        if self.conversation:
-            await self.leave_group(conversation_group(self.conversation))
-            self.conversation = None
+        await self.leave_group(conversation_group(token))
+        self.conversation = None
         last_here = presence.remove_visitor(token, self)
         try:
             await desk_runtime().store.connection_remove(visitor_group(token), self.channel_name)
@@ -196,3 +225,8 @@ class VisitorSocket(DeskSocket):
             # The lease expires on its own if the store is unreachable: the place is kept
             # for the grace period either way.
             logger.warning("could not record a visitor's disconnection; the lease will expire")
+
+
+def _same_screen(state: VisitorState, shown: VisitorState | None) -> bool:
+    """The same screen, whatever the versions they were read at."""
+    return shown is not None and state.model_copy(update={"version": shown.version}) == shown

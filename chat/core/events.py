@@ -30,13 +30,22 @@ class VisitorQueued(Event):
 
 @dataclass(frozen=True, slots=True)
 class PositionChanged(Event):
-    """A waiting visitor's position or estimate (rounded to the minute) changed."""
+    """A waiting visitor's position or estimate (rounded to the minute) changed.
+
+    A place only goes back (``reason`` REQUEUED_AHEAD) when a visitor is put in the queue
+    ahead: one whose counsellor was lost, or one passed on from another pole who keeps
+    their arrival time. Joining visitors always go behind.
+    """
 
     kind: ClassVar[str] = "position_changed"
     token: str
     pole: str
     position: int
     estimate_seconds: float | None
+    reason: str | None = None
+
+
+REQUEUED_AHEAD = "requeued_ahead"
 
 
 @dataclass(frozen=True, slots=True)

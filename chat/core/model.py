@@ -102,6 +102,10 @@ class DeskState:
     # Conversations started today per institution: the last routing tie-breaker.
     institution_day: str = ""
     institution_conversations: dict[str, int] = field(default_factory=dict)
+    # Moved forward by the service layer with every change that produced events, so that a
+    # socket can tell an event that arrives late from what its page already shows. Never
+    # decreases, even when the state is lost: see chat/services.py `_run`.
+    version: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from chat.core.estimate import counsellors_serving, estimate_from_rate, rounded, service_rate
-from chat.core.events import Event, PositionChanged
+from chat.core.events import REQUEUED_AHEAD, Event, PositionChanged
 from chat.core.model import DeskConfig, DeskState, Ticket, TicketStatus
 from chat.core.routing import queue_key
 
@@ -38,11 +38,17 @@ def announce_positions(
             position = index + 1
             estimate = rounded(estimate_from_rate(position, rate))
             if position != ticket.position or estimate != ticket.estimate_seconds:
+                # 0: never announced to this page (joined or resumed), so nothing went back.
+                went_back = 0 < ticket.position < position
                 ticket.position = position
                 ticket.estimate_seconds = estimate
                 events.append(
                     PositionChanged(
-                        token=ticket.token, pole=pole, position=position, estimate_seconds=estimate
+                        token=ticket.token,
+                        pole=pole,
+                        position=position,
+                        estimate_seconds=estimate,
+                        reason=REQUEUED_AHEAD if went_back else None,
                     )
                 )
     return events

@@ -25,6 +25,7 @@ from chat.frames import (
     Lobby,
     Matched,
     PoleStatus,
+    Position,
     Queued,
     Requeued,
     Snapshot,
@@ -113,7 +114,7 @@ def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue(
     context, page = new_page(browser, locale="en-US")
     errors = collect_errors(page)
     desk = ScriptedDesk(page, VisitorState(status="idle"), lambda frame: [
-        Queued(token="t0ken", pole="find-a-job", position=3, estimate_seconds=600)])
+        Queued(token="t0ken", pole="find-a-job", position=3, estimate_seconds=600, version=1)])
     page.goto(served.url + "/")
     page.locator("#pole-find-a-job button.join").click()
     expect(page.locator("#queue-position")).to_contain_text("3")
@@ -155,5 +156,28 @@ def test_a_blocked_visitor_is_told_until_when(browser: Browser, served: LiveServ
     expect(page.locator("#chat-panel")).to_be_hidden()
     # The token stays: the server refuses it until the block ends, even after a reload.
     assert page.evaluate("sessionStorage.getItem('vc.token')") is not None
+    context.close()
+    assert errors == []
+
+
+def test_a_late_position_is_ignored_and_a_place_that_goes_back_says_why(
+        browser: Browser, served: LiveServer) -> None:
+    context, page = new_page(browser, locale="en-US")
+    errors = collect_errors(page)
+    desk = ScriptedDesk(page, VisitorState(status="idle"), lambda frame: [
+        Queued(token="t0ken", pole="find-a-job", position=3, estimate_seconds=None, version=5)])
+    page.goto(served.url + "/")
+    page.locator("#pole-find-a-job button.join").click()
+    expect(page.locator("#queue-position")).to_contain_text("3")
+    desk.push(Position(pole="find-a-job", position=2, estimate_seconds=None,
+                       reason="requeued_ahead", version=9))
+    expect(page.locator("#live")).to_contain_text("back ahead of you")
+    expect(page.locator("#queue-position")).to_contain_text("2")
+    # Computed before the last one, arriving after it: not shown. The frame after it (same
+    # version as the shown one) proves the page has handled it.
+    desk.push(Position(pole="find-a-job", position=5, estimate_seconds=None, version=7))
+    desk.push(Position(pole="find-a-job", position=2, estimate_seconds=600, version=9))
+    expect(page.locator("#queue-estimate")).to_contain_text("about 10 minutes")
+    expect(page.locator("#queue-position")).to_contain_text("2")
     context.close()
     assert errors == []

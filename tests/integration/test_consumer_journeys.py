@@ -146,3 +146,36 @@ async def test_a_lost_colleague_of_a_shared_conversation_is_named_to_both_sides(
     assert (await guest.expect("message", sender="counsellor"))["author"]["name"] == "Camille"
     for client in (camille, guest):
         await client.close()
+
+
+async def test_a_greeting_sent_at_once_reaches_a_visitor_whose_socket_is_slow_to_hear_the_match(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from chat.consumers.visitor import VisitorSocket
+
+    camille = await counsellor("camille", ["find-a-job"])
+    guest = await visitor()
+    await guest.send(type="join", pole="find-a-job")
+    await guest.expect("queued")
+    offer = (await camille.expect("offer"))["offer"]
+    # The visitor's socket hears desk events late (a busy process, a slow layer): the
+    # greeting must not depend on the visitor having handled `matched` first.
+    heard = asyncio.Event()
+    handle = VisitorSocket.desk_frame
+
+    async def slow(self: VisitorSocket, message: dict) -> None:
+        if message["frame"]["type"] == "matched":
+            await heard.wait()
+        await handle(self, message)
+
+    monkeypatch.setattr(VisitorSocket, "desk_frame", slow)
+    await camille.send(type="accept", visitor=offer["visitor"])
+    conversation = (await camille.expect("conversation"))["conversation"]["id"]
+    await camille.send(type="message", conversation=conversation, text="Bonjour, je vous écoute.")
+    await camille.expect("message", sender="counsellor")  # the counsellor's own echo
+    heard.set()
+    greeting = await guest.expect("message", sender="counsellor")
+    assert greeting["conversation"] == conversation
+    for client in (camille, guest):
+        await client.close()

@@ -48,6 +48,12 @@ const poles = new Map(); // slug -> PoleStatus, from `lobby` frames
 let view = { status: "idle", pole: null, position: null, estimate_seconds: null,
              conversation: null, counsellors: [] };
 let ended = null; // {conversation, can_rate, rated} after `ended`, until "back to the poles"
+// Conversations that ended or were passed on: a frame of theirs still on its way (the
+// socket stays in the same group for the next conversation) is not shown.
+const pastConversations = new Set();
+// The desk's version of the newest state or position shown (docs/protocol.md, "Ordering"):
+// a position computed before it is stale.
+let shownVersion = 0;
 let connected = false;
 const copy = []; // lines of the visitor's own copy: {at, who, text}
 const pending = new Map(); // client_id -> <li> of a message not yet acknowledged
@@ -257,6 +263,7 @@ function render() {
 }
 
 function applyState(state) {
+  shownVersion = Math.max(shownVersion, state.version || 0);
   const before = view.status;
   view = { ...view, ...state, counsellors: state.counsellors || [] };
   if (before === "chatting" && view.status !== "chatting" && !ended) {
@@ -288,6 +295,7 @@ const handlers = {
   },
   pong() {},
   queued(frame) {
+    shownVersion = Math.max(shownVersion, frame.version);
     writeToken(frame.token);
     ended = null;
     clearNotice();
@@ -298,11 +306,16 @@ const handlers = {
                                   { pole: poleName(frame.pole) }, true));
   },
   position(frame) {
+    if (frame.version < shownVersion) return;
+    shownVersion = frame.version;
     const moved = frame.position !== view.position;
     view = { ...view, status: "waiting", pole: frame.pole, position: frame.position,
              estimate_seconds: frame.estimate_seconds };
     render();
-    if (moved) {
+    if (frame.reason === "requeued_ahead") {
+      announce(ui.live, interpolate(gettext("A visitor whose conversation was interrupted is back ahead of you. Your position in the queue: %(n)s."),
+                                    { n: frame.position }, true));
+    } else if (moved) {
       announce(ui.live, interpolate(gettext("Your position in the queue: %(n)s."),
                                     { n: frame.position }, true));
     }
@@ -315,13 +328,13 @@ const handlers = {
                           { counsellor: counsellorLabel(frame.counsellor) }, true));
     render();
   },
-  message: onMessage,
+  message(frame) { if (!pastConversations.has(frame.conversation)) onMessage(frame); },
   typing(frame) {
-    if (frame.sender !== "counsellor") return;
+    if (frame.sender !== "counsellor" || pastConversations.has(frame.conversation)) return;
     if (frame.active) showTyping(frame.author || gettext("The counsellor"));
     else hideTyping();
   },
-  resource: addResource,
+  resource(frame) { if (!pastConversations.has(frame.conversation)) addResource(frame); },
   counsellor_joined(frame) {
     if (!view.counsellors.some((card) => card.id === frame.counsellor.id)) {
       view.counsellors = [...view.counsellors, frame.counsellor];
@@ -337,6 +350,7 @@ const handlers = {
     render();
   },
   transferred(frame) {
+    pastConversations.add(frame.conversation);
     hideTyping();
     view = { ...view, status: "waiting", pole: frame.to_pole, conversation: null,
              counsellors: [] };
@@ -356,6 +370,7 @@ const handlers = {
     render();
   },
   ended(frame) {
+    pastConversations.add(frame.conversation);
     hideTyping();
     if (frame.reason === "transferred") return; // followed by `transferred`
     const texts = {
