@@ -94,21 +94,25 @@ def _messages() -> dict[str, str]:
     }
 
 
-def error_frame(code: str, *, frame_type: str | None = None, detail: str | None = None) -> Error:
+def error_frame(code: str, *, frame_type: str | None = None, detail: str | None = None,
+                client_id: str | None = None) -> Error:
     message = _messages().get(code, _("Something went wrong."))
     if detail:
         message = f"{message} {detail}"
-    return Error(code=code, message=message, frame=frame_type)
+    return Error(code=code, message=message, frame=frame_type, client_id=client_id)
 
 
-def error_for(exception: Exception, *, frame_type: str | None) -> Error:
-    """The error frame for a refusal raised by a service."""
+def error_for(exception: Exception, *, frame_type: str | None,
+              client_id: str | None = None) -> Error:
+    """The error frame for a refusal raised by a service (`client_id`: the refused frame's)."""
     if isinstance(exception, StoreError | RedisError | DatabaseError):
-        return error_frame(ErrorCode.SERVICE_UNAVAILABLE, frame_type=frame_type)
+        return error_frame(ErrorCode.SERVICE_UNAVAILABLE, frame_type=frame_type,
+                           client_id=client_id)
     if isinstance(exception, LiveDeskError):
-        return error_frame(exception.code, frame_type=frame_type)
+        return error_frame(exception.code, frame_type=frame_type, client_id=client_id)
     if isinstance(exception, DeskError):
-        return error_frame(exception.code, frame_type=frame_type, detail=_detail(exception))
+        return error_frame(exception.code, frame_type=frame_type, detail=_detail(exception),
+                           client_id=client_id)
     raise exception
 
 

@@ -63,8 +63,17 @@ local_groups = LocalGroups()
 
 
 async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> None:
-    """Write `frame` to every socket of `group` but `skip` (a channel name), wherever it is."""
+    """Write `frame` to every socket of `group` but `skip` (a channel name), wherever it is.
+
+    The layer first: the sender's own copy is its acknowledgement, so it is written only
+    once the frame was handed to the layer for the other processes. If the layer fails
+    (Redis down), this raises before anyone got the frame and the sender is told.
+    """
     text = frame.model_dump_json()
+    layer = get_channel_layer()
+    if not isinstance(layer, InMemoryChannelLayer):  # other processes may hold members
+        await layer.group_send(
+            group, {"type": "chat.relay", "text": text, "skip": skip, "origin": PROCESS_ID})
     for member in local_groups.members(group):
         if member.channel_name == skip:
             continue
@@ -73,10 +82,6 @@ async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> N
         except Exception as error:  # one broken socket must not keep the frame from the others
             # The type only: a traceback could carry the frame, and no log may hold its text.
             logger.warning("a local socket refused a relayed frame: %s", type(error).__name__)
-    layer = get_channel_layer()
-    if not isinstance(layer, InMemoryChannelLayer):  # other processes may hold members
-        await layer.group_send(
-            group, {"type": "chat.relay", "text": text, "skip": skip, "origin": PROCESS_ID})
 
 
 def from_this_process(message: dict[str, Any]) -> bool:

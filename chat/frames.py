@@ -464,6 +464,7 @@ class Error(Frame):
     code: str
     message: str  # in the client's language
     frame: str | None = None  # the `type` of the frame that caused it, when known
+    client_id: str | None = None  # that frame's `client_id`: this message was not sent
 
 
 ServerFrame = Annotated[

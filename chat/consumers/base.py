@@ -204,7 +204,8 @@ class DeskSocket(AsyncWebsocketConsumer):
                 logger.warning("a backing service failed during %s: %s", frame.type,
                                type(refusal).__name__)
             with translation.override(self.language):
-                await self.send_frame(error_for(refusal, frame_type=frame.type))
+                await self.send_frame(error_for(refusal, frame_type=frame.type,
+                                                client_id=getattr(frame, "client_id", None)))
 
     async def _violation(self, code: ErrorCode) -> None:
         await self.send_error(code)

@@ -630,6 +630,16 @@ const handlers = {
     }
   },
   error(frame) {
+    if (frame.client_id) {
+      // Refused before anyone got it (docs/protocol.md, `message`): say so on the line.
+      for (const entry of conversations.values()) {
+        const item = entry.pending.get(frame.client_id);
+        if (!item) continue;
+        entry.pending.delete(frame.client_id);
+        item.classList.add("failed");
+        item.title = gettext("This message was not sent. Please send it again.");
+      }
+    }
     setNotice(frame.message || gettext("Something went wrong. Please try again."));
   },
 };

@@ -408,6 +408,13 @@ const handlers = {
                           { when: formatWhen(frame.until) }, true));
   },
   error(frame) {
+    if (frame.client_id && pending.has(frame.client_id)) {
+      // Refused before anyone got it (docs/protocol.md, `message`): say so on the line.
+      const item = pending.get(frame.client_id);
+      pending.delete(frame.client_id);
+      item.classList.add("failed");
+      item.title = gettext("This message was not sent. Please send it again.");
+    }
     const pole = (frame.frame === "join" && lastJoin) || view.pole;
     switch (frame.code) {
       case "pole_closed": {

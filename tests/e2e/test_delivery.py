@@ -1,0 +1,56 @@
+"""Nothing is acknowledged that was not delivered: a chat message during a Redis outage."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.live_server import LiveServer
+from tests.e2e.test_live_desk import counsellor_on, visitor_on
+from tests.redis_server import RedisServer
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def served_on_redis(tmp_path: Path, redis_url: str) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path, redis_url=redis_url)
+    server.start()
+    yield server
+    server.stop()
+
+
+async def test_a_message_sent_while_redis_is_down_is_refused_not_acknowledged(
+    served_on_redis: LiveServer, redis_server: RedisServer
+) -> None:
+    camille = await counsellor_on(served_on_redis, "camille", ["find-a-job"])
+    guest = await visitor_on(served_on_redis)
+    await guest.send(type="join", pole="find-a-job")
+    await guest.expect("queued")
+    offer = (await camille.expect("offer"))["offer"]
+    await camille.send(type="accept", visitor=offer["visitor"])
+    await guest.expect("matched")
+    await camille.expect("conversation")
+
+    await asyncio.to_thread(redis_server.stop)
+    try:
+        await guest.send(type="message", text="lost in the outage", client_id="m1")
+        answer = await guest.expect_any(("message", "error"), timeout=30)
+        assert answer["type"] == "error", "acknowledged while it could not be delivered"
+        assert (answer["code"], answer["client_id"]) == ("service_unavailable", "m1")
+    finally:
+        await asyncio.to_thread(redis_server.start)
+
+    # Once Redis is back, the next message goes through; the refused one never arrives.
+    for attempt in range(30):
+        await guest.send(type="message", text="after the outage", client_id=f"m2-{attempt}")
+        answer = await guest.expect_any(("message", "error"), timeout=30)
+        if answer["type"] == "message":
+            break
+    received = await camille.expect("message", sender="visitor", timeout=15)
+    assert "after the outage" in received["html"]
+    for client in (guest, camille):
+        await client.close()
