@@ -110,13 +110,12 @@ def _print_demo_logins(*, debug: bool) -> None:
 
 
 def _run_daphne(host: str, port: int) -> None:
-    from daphne.server import Server
-
     from virtualcite.access_log import AnonymousAccessLog
     from virtualcite.asgi import application
+    from virtualcite.server import DeskServer
 
     interface = host.strip("[]").replace(":", r"\:")
-    Server(
+    DeskServer(
         application=application,
         endpoints=[f"tcp:port={port}:interface={interface}"],
         websocket_max_message_size=WEBSOCKET_MAX_MESSAGE_BYTES,
