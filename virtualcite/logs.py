@@ -15,7 +15,7 @@ _STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", 
 # and socket ("HTTP GET request for ['203.0.113.7', 52144]"), and in warnings through the
 # protocol's repr; twisted and asyncio name transports. Our own loggers never get one.
 ADDRESS_LOGGERS = ("daphne", "twisted", "asyncio", "axes", "django.channels")
-MASK = "[client]"
+MASK = "[address]"
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
 # Candidates only: each is checked with `ipaddress`, so "12:30:45" stays as it is.
 _IPV6 = re.compile(r"(?<![\w:])[0-9A-Fa-f:]*:[0-9A-Fa-f:]*:[0-9A-Fa-f:.%\w]*")

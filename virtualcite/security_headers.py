@@ -6,9 +6,10 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.deprecation import MiddlewareMixin
 
 # Browser features no page of the desk uses: each is denied to the page and to any frame. The
-# chat is written, so not even the microphone; the desk asks nobody where they are.
+# chat is written, so not even the microphone; the desk asks nobody where they are. Only
+# names Chromium knows: an unknown one is a console warning on every page.
 DENIED_FEATURES = (
-    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "geolocation",
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation",
     "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
     "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
 )

@@ -10,9 +10,9 @@ from virtualcite.logs import JsonFormatter, NoClientAddress, mask_addresses
 
 def test_ipv4_and_ipv6_literals_are_masked_and_other_colons_are_not() -> None:
     assert mask_addresses("HTTP GET request for ['203.0.113.7', 52144]") == \
-        "HTTP GET request for ['[client]', 52144]"
+        "HTTP GET request for ['[address]', 52144]"
     assert mask_addresses("<WebSocketProtocol client=['2001:db8::7', 5] path=b'/ws/'>") == \
-        "<WebSocketProtocol client=['[client]', 5] path=b'/ws/'>"
+        "<WebSocketProtocol client=['[address]', 5] path=b'/ws/'>"
     assert mask_addresses("at 12:30:45, version 1.2.3") == "at 12:30:45, version 1.2.3"
 
 
@@ -26,7 +26,7 @@ def format_through_the_filter(name: str, message: str, *args: object) -> dict[st
 def test_daphne_lines_are_masked_argument_by_argument() -> None:
     entry = format_through_the_filter("daphne.http_protocol", "HTTP %s request for %s", "GET",
                                       ["203.0.113.7", 52144])
-    assert entry["message"] == "HTTP GET request for ['[client]', 52144]"
+    assert entry["message"] == "HTTP GET request for ['[address]', 52144]"
 
 
 def test_a_traceback_from_daphne_is_masked_too() -> None:
@@ -40,7 +40,7 @@ def test_a_traceback_from_daphne_is_masked_too() -> None:
     NoClientAddress().filter(record)
     entry = json.loads(JsonFormatter().format(record))
     assert "203.0.113.7" not in entry["exception"]
-    assert "RuntimeError: peer [client] went away" in entry["exception"]
+    assert "RuntimeError: peer [address] went away" in entry["exception"]
 
 
 def test_our_own_lines_are_left_as_they_are() -> None:
