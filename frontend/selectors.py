@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -101,7 +101,7 @@ def staff_roles_get(*, user: AbstractBaseUser | AnonymousUser) -> set[Role]:
     """The desk roles a logged-in, active user holds (a superuser counts as a manager)."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
+    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
     roles = {role for role in Role if role.value in names}
     if getattr(user, "is_superuser", False):
         roles.add(Role.MANAGER)

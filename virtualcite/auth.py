@@ -6,14 +6,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 # django-axes answers a locked-out login with "429 Too Many Requests" (its default code).
 LOCKED_OUT_STATUS = 429
 
-DEMO_PASSWORD = "demo"  # printed by `virtualcite serve --demo`; useless once DEBUG is off
+# Printed by `virtualcite serve --demo` and in the README; useless once DEBUG is off. Bandit
+# B105 (hard-coded password): public by design, the backend below refuses it in production.
+DEMO_PASSWORD = "demo"  # nosec B105
 
 
 class NoDemoLoginInProductionBackend(ModelBackend):
@@ -26,7 +28,7 @@ class NoDemoLoginInProductionBackend(ModelBackend):
     def authenticate(
         self, request: HttpRequest | None, username: str | None = None,
         password: str | None = None, **kwargs: Any
-    ) -> AbstractBaseUser | None:
+    ) -> User | None:
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None and not settings.DEBUG and is_demo_account(user):
             return None

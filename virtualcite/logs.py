@@ -29,7 +29,7 @@ def mask_addresses(text: str) -> str:
 
 def _is_ipv6(candidate: str) -> bool:
     try:
-        ipaddress.IPv6Address(candidate.split("%", 1)[0].replace(MASK, "0.0.0.0"))
+        ipaddress.IPv6Address(candidate.split("%", 1)[0])
     except ValueError:
         return False
     return True
