@@ -272,6 +272,22 @@ def test_a_client_above_the_socket_cap_is_closed_with_4030(server: LiveServer) -
     asyncio.run(scenario())
 
 
+def test_every_refusal_at_the_edge_has_its_documented_answer(server: LiveServer) -> None:
+    async def scenario() -> None:
+        # A message above daphne's 64 KiB: dropped (docs/protocol.md, Limits at the edge).
+        socket = await open_ws(server, "/ws/visitor/", source=OTHER)
+        await socket.send("x" * (64 * 1024 + 1))
+        assert await close_code(socket) == 1006
+        # A foreign origin: the upgrade is answered 403, no socket.
+        with pytest.raises(websockets.InvalidStatus) as refused:
+            await connect(f"{server.ws_url}/ws/visitor/",
+                          origin=websockets.Origin("http://evil.example"),
+                          local_addr=(CLIENT, 0), proxy=None)
+        assert refused.value.response.status_code == 403
+
+    asyncio.run(scenario())
+
+
 async def welcomed_after_retries(server: LiveServer) -> websockets.ClientConnection:
     """Retry as the doc says after 4030: the server counts a socket until its consumer ends,
     a moment after the client saw its close."""
