@@ -94,7 +94,9 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     if Role.COUNSELLOR in roles and counsellor_profile_get(user=request.user) is not None:
         return redirect("desk")
     context: dict[str, object] = {"roles": roles, "is_manager": Role.MANAGER in roles,
-                                  "is_facilitator": Role.FACILITATOR in roles}
+                                  "is_facilitator": Role.FACILITATOR in roles,
+                                  # the role without the profile the desk needs (admin-made)
+                                  "is_counsellor": Role.COUNSELLOR in roles}
     if Role.MANAGER in roles:
         context["day"] = conversations_today_get()
         context["poles"] = _live_figures()

@@ -115,3 +115,13 @@ def test_the_admin_login_is_behind_the_same_throttle() -> None:
     response = post_login(client, "root", "the admin's right password", path="/admin/login/")
     assert response.status_code == 429
     assert "Trop de tentatives de connexion" in response.content.decode()
+
+
+def test_a_counsellor_without_a_staff_profile_is_told_what_is_missing() -> None:
+    user = User.objects.create_user("newcomer", password="a long password for the newcomer")
+    user.groups.add(Group.objects.get(name="counsellor"))
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(user)
+    response = client.get("/en/desk/", follow=True)
+    assert response.redirect_chain[-1][0] == "/en/staff/"
+    assert "no staff profile yet" in response.content.decode()
