@@ -31,7 +31,9 @@ from virtualcite.proxy import client_address
 
 logger = logging.getLogger(__name__)
 
-# How long one key counts sockets: the brief's "an HMAC kept in memory for a minute".
+# A key lives at most a minute (issue 8: "an HMAC kept in memory for a minute"), so an old
+# digest found in memory cannot be checked against guessed addresses; re-counting the live
+# sockets under the new key costs one HMAC each, once a minute.
 KEY_ROTATION_SECONDS = 60.0
 # 128 bits of digest: no two clients of one process collide in practice.
 DIGEST_BYTES = 16
