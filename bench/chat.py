@@ -468,7 +468,9 @@ class Bench:
         else:
             data = self.workdir / target
             data.mkdir(exist_ok=True)
-            env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1",
+            # Every bench visitor connects from 127.0.0.1: the per-client socket cap (20 in
+            # production, virtualcite/connection_cap.py) would refuse all but the first ones.
+            env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1", MAX_SOCKETS_PER_CLIENT="0",
                        PYTHONPATH=str(Path(__file__).resolve().parent.parent))
             if target.startswith("project-redis"):
                 self.flush_redis()

@@ -53,4 +53,6 @@ class CloseCode(IntEnum):
     TOO_MANY_CONNECTIONS = 4009  # one visitor token open in too many tabs
     ABUSE = 4029  # repeated rate-limit or size violations
     HELLO_TIMEOUT = 4008  # no `hello` within the handshake delay
+    # One client address holds too many visitor sockets (virtualcite/connection_cap.py)
+    TOO_MANY_SOCKETS = 4030
     INTERNAL_ERROR = 1011  # the server failed while handling a desk event; reconnect to resume

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.http.cookie import parse_cookie
 
 
-class StaffSessionAuth(BaseMiddleware):
+class StaffSessionAuth(BaseMiddleware):  # type: ignore[misc]  # channels ships no type hints
     """Puts the session's `user` (or AnonymousUser) in the scope; `send` is left untouched."""
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:

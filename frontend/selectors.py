@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Group
 from django.db.models import Prefetch
 from django.utils import timezone
 
@@ -94,3 +95,65 @@ def counsellor_profile_get(*, user: AbstractBaseUser | AnonymousUser) -> StaffPr
     if profile is None or not profile.has_role(Role.COUNSELLOR):
         return None
     return profile
+
+
+def staff_roles_get(*, user: AbstractBaseUser | AnonymousUser) -> set[Role]:
+    """The desk roles a logged-in, active user holds (a superuser counts as a manager)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
+    roles = {role for role in Role if role.value in names}
+    if getattr(user, "is_superuser", False):
+        roles.add(Role.MANAGER)
+    return roles
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """What the records of today's ended conversations say (anonymous: chat/models.py)."""
+
+    ended: int
+    rated: int
+    average_rating: float | None
+
+
+def conversations_today_get(*, at: datetime | None = None) -> DayFigures:
+    """Conversations ended since the Cité's midnight, with their ratings."""
+    from django.db.models import Avg, Count
+
+    from chat.models import ConversationRecord
+
+    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = ConversationRecord.objects.filter(ended_hour__gte=midnight).aggregate(
+        ended=Count("id"), rated=Count("rating"), average=Avg("rating"))
+    return DayFigures(ended=figures["ended"], rated=figures["rated"],
+                      average_rating=figures["average"])
+
+
+@dataclass(frozen=True)
+class PoleFigures:
+    """One pole's live figures, as the manager's page shows them."""
+
+    name: str
+    waiting: int
+    longest_wait_minutes: int | None
+    counsellors_online: int
+    estimate_minutes: int | None
+
+
+def live_pole_figures_list(figures: dict[str, dict[str, Any]]) -> list[PoleFigures]:
+    """Every active pole with the desk's live figures (`chat.services.pole_figures`; a pole
+    with no queue and nobody on shift has none: zero)."""
+
+    def minutes(seconds: float | None) -> int | None:
+        return None if seconds is None else max(0, round(seconds / 60))
+
+    rows = []
+    for pole in Pole.objects.active():
+        live = figures.get(pole.slug, {})
+        rows.append(PoleFigures(
+            name=pole.display_name, waiting=live.get("waiting", 0),
+            longest_wait_minutes=minutes(live.get("longest_wait")) if live else None,
+            counsellors_online=live.get("counsellors_online", 0),
+            estimate_minutes=minutes(live.get("estimate_seconds"))))
+    return rows

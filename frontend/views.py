@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import logging
+
+from asgiref.sync import async_to_sync
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.views import LoginView
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from chat.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 from frontend.selectors import (
+    PoleFigures,
+    conversations_today_get,
     counsellor_profile_get,
     desk_poles_list,
     desk_resource_cards_list,
     library_pole_get,
     library_resources_list,
+    live_pole_figures_list,
     pole_cards_list,
+    staff_roles_get,
 )
+from virtualcite.models import Role
+
+logger = logging.getLogger(__name__)
 
 # What the page's socket needs from chat/limits.py (frontend/static/frontend/js/socket.js), as
 # strings of milliseconds: a float would be rendered "10,0" on French pages.
@@ -32,10 +43,10 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required(login_url="login")
 def desk(request: HttpRequest) -> HttpResponse:
-    """The counsellor's desk; any other logged-in staff member gets 403."""
+    """The counsellor's desk; any other logged-in staff member is sent to their own page."""
     profile = counsellor_profile_get(user=request.user)
     if profile is None:
-        raise PermissionDenied
+        return redirect("staff-home")
     desk_data = {
         "poles": desk_poles_list(),
         "my_poles": [pole.slug for pole in profile.poles.all()],
@@ -53,3 +64,52 @@ def library(request: HttpRequest, pole_slug: str) -> HttpResponse:
         raise Http404
     return render(request, "frontend/library.html",
                   {"pole": pole, "resources": library_resources_list(pole_slug=pole_slug)})
+
+
+class StaffLoginView(LoginView):
+    """The staff login; after it, each member lands on the page of their role (staff_home)."""
+
+    template_name = "frontend/login.html"
+    redirect_authenticated_user = True
+
+
+class UnprefixedLoginView(StaffLoginView):
+    """`/login/` without a language prefix, as docs/protocol.md documents it.
+
+    Every other page redirects an unprefixed URL to its language (`/fr/...`), and a redirect
+    loses a POST's form: so this one takes the POST itself. A GET still goes to the page in
+    the browser's language, query string kept, where the language links work.
+    """
+
+    def get(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(reverse("login") + (f"?{query}" if query else ""))
+
+
+@login_required(login_url="login")
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Where a staff member lands: counsellors at their desk, managers and facilitators on a
+    page saying what they can do today; an account with no role learns it has none."""
+    roles = staff_roles_get(user=request.user)
+    if Role.COUNSELLOR in roles and counsellor_profile_get(user=request.user) is not None:
+        return redirect("desk")
+    context: dict[str, object] = {"roles": roles, "is_manager": Role.MANAGER in roles,
+                                  "is_facilitator": Role.FACILITATOR in roles,
+                                  # the role without the profile the desk needs (admin-made)
+                                  "is_counsellor": Role.COUNSELLOR in roles}
+    if Role.MANAGER in roles:
+        context["day"] = conversations_today_get()
+        context["poles"] = _live_figures()
+    return render(request, "frontend/staff_home.html", context, status=200 if roles else 403)
+
+
+def _live_figures() -> list[PoleFigures] | None:
+    """The desk's live figures per pole, or None when its store does not answer."""
+    from chat.services import pole_figures
+
+    try:
+        figures = async_to_sync(pole_figures)()
+    except Exception:  # the page still shows the admin link and the day's records
+        logger.warning("live figures unavailable for the manager page", exc_info=True)
+        return None
+    return live_pole_figures_list(figures)

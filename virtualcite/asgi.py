@@ -1,7 +1,9 @@
 """The ASGI entry point: HTTP to Django, websockets to the desk's consumers.
 
-Every websocket route sits behind the allowed-hosts origin check; the staff route also reads
-the Django session at the handshake (chat/routing.py), the visitor route never does.
+Forwarding headers count only from a trusted proxy (virtualcite/proxy.py). Every websocket
+route sits behind the allowed-hosts origin check; the visitor route also behind the
+per-client socket cap (virtualcite/connection_cap.py). The staff route reads the Django
+session at the handshake (chat/routing.py), the visitor route never does.
 """
 
 import gc
@@ -15,14 +17,27 @@ django_application = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from chat.routing import websocket_urlpatterns  # noqa: E402
+from virtualcite.connection_cap import ClientSocketCap  # noqa: E402
+from virtualcite.proxy import ForwardedHeaders  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_application,
-        "websocket": AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns)),
-    }
+# The anonymous route: the counsellor route is behind a login and needs no per-address cap.
+CAPPED_PATHS = frozenset({"/ws/visitor/"})
+
+application = ForwardedHeaders(
+    ProtocolTypeRouter(
+        {
+            "http": django_application,
+            "websocket": AllowedHostsOriginValidator(
+                ClientSocketCap(URLRouter(websocket_urlpatterns),
+                                limit=settings.MAX_SOCKETS_PER_CLIENT,
+                                trusted=settings.TRUSTED_PROXIES, paths=CAPPED_PATHS)
+            ),
+        }
+    ),
+    trusted=settings.TRUSTED_PROXIES,
 )
 
 # What is loaded by now (Django, the apps, pydantic's frame schemas) lives as long as the

@@ -10,11 +10,41 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
 # Daphne's own default is 1 MiB; no frame of the protocol comes near 64 KiB (docs/protocol.md).
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
+
+# Daphne's timeouts, each set here rather than left to daphne's defaults (docs/protocol.md,
+# "Limits at the edge"). Daphne checks them every DAPHNE_CHECK_SECONDS (daphne/server.py,
+# `timeout_checker`), so each may act up to that much late.
+DAPHNE_CHECK_SECONDS = 2
+# The upgrade request must be answered (the socket accepted or refused) within 10 s: the desk
+# accepts in well under a second even under a burst, and 10 s is also HELLO_TIMEOUT_SECONDS,
+# so no socket stays silent longer in any phase. Daphne's defaults: 5 s (autobahn's opening
+# handshake) and 20 s (its own connect check); both are set to the same bound here.
+WEBSOCKET_HANDSHAKE_TIMEOUT_SECONDS = 10
+WEBSOCKET_CONNECT_TIMEOUT_SECONDS = 10
+# A socket that sent nothing for PING_INTERVAL_SECONDS gets a websocket ping, and is dropped if
+# no pong comes within PING_TIMEOUT_SECONDS. A page pings every HEARTBEAT_SECONDS (10 s), so a
+# live page is rarely pinged; a background tab whose timers are throttled still answers pings
+# (the browser does, not the page) and keeps its socket; a frozen machine or a dead network is
+# dropped within 11 + 2 + 10 = 23 s, inside the desk's own liveness of CONNECTION_TTL_SECONDS
+# (25 s). Daphne's defaults (20 s + 30 s) let a dead socket linger about 50 s.
+PING_INTERVAL_SECONDS = 11
+PING_TIMEOUT_SECONDS = 10
+# A socket lives at most a day (daphne's default, kept explicitly): longer than any shift or
+# conversation; a forgotten tab is then closed and its page reconnects on its own.
+WEBSOCKET_MAX_AGE_SECONDS = 24 * 3600
+# An HTTP request's response must start within 30 s (daphne's default: never), else 503. The
+# slowest page is /readyz, bounded by two 2 s probes (services_check.PROBE_TIMEOUT_SECONDS).
+HTTP_TIMEOUT_SECONDS = 30
+# After a client leaves, its consumer has 10 s (daphne's default, kept explicitly) to release
+# its place before daphne cancels it: a disconnect's store write, Redis retries included
+# (about 3 s, settings.CHANNEL_LAYERS), fits.
+APPLICATION_CLOSE_TIMEOUT_SECONDS = 10
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,18 +140,32 @@ def _print_demo_logins(*, debug: bool) -> None:
 
 
 def _run_daphne(host: str, port: int) -> None:
+    _daphne_server(host, port).run()
+
+
+def _daphne_server(host: str, port: int) -> Any:
+    """The daphne server `serve` runs, with every limit at the edge set (see the constants)."""
     from virtualcite.access_log import AnonymousAccessLog
     from virtualcite.asgi import application
     from virtualcite.server import DeskServer
 
     interface = host.strip("[]").replace(":", r"\:")
-    DeskServer(
+    return DeskServer(
         application=application,
         endpoints=[f"tcp:port={port}:interface={interface}"],
         websocket_max_message_size=WEBSOCKET_MAX_MESSAGE_BYTES,
+        websocket_handshake_timeout=WEBSOCKET_HANDSHAKE_TIMEOUT_SECONDS,
+        websocket_connect_timeout=WEBSOCKET_CONNECT_TIMEOUT_SECONDS,
+        ping_interval=PING_INTERVAL_SECONDS,
+        ping_timeout=PING_TIMEOUT_SECONDS,
+        websocket_timeout=WEBSOCKET_MAX_AGE_SECONDS,
+        http_timeout=HTTP_TIMEOUT_SECONDS,
+        application_close_timeout=APPLICATION_CLOSE_TIMEOUT_SECONDS,
         # Our own access log: method, path and status, never the client's address.
         action_logger=AnonymousAccessLog(),
-    ).run()
+        # Verbosity 1 sends twisted's own log nowhere (daphne/server.py): it names peers.
+        verbosity=1,
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ into a clean exit instead of a traceback.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,15 @@ FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 DEFAULT_ALLOWED_HOSTS = ("localhost", "127.0.0.1", "[::1]")
 # Django's own check (security.W009) asks for at least 50 characters.
 MIN_SECRET_KEY_LENGTH = 50
+# The operator's token is a bearer secret like SECRET_KEY: 32 characters of
+# `secrets.token_urlsafe` carry 192 random bits, far out of reach of guessing.
+MIN_OPERATOR_TOKEN_LENGTH = 32
+# Anonymous visitor sockets one client address may hold open at once (docs/protocol.md,
+# Limits): a family or a class room behind one address stays well below it, each person using
+# one to three tabs; a single machine holding hundreds of queue places does not.
+DEFAULT_MAX_SOCKETS_PER_CLIENT = 20
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ConfigError(Exception):
@@ -36,6 +46,12 @@ class Config:
     redis_url: str | None
     language_code: str
     time_zone: str
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (virtualcite/proxy.py).
+    trusted_proxies: tuple[Network, ...] = ()
+    # Bearer token that shows /readyz's details to the operator's probes (virtualcite/health.py).
+    operator_token: str | None = None
+    # 0: no cap (a benchmark driving thousands of sockets from one address).
+    max_sockets_per_client: int = DEFAULT_MAX_SOCKETS_PER_CLIENT
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -51,6 +67,10 @@ def load_config(environ: Mapping[str, str]) -> Config:
         redis_url=_read_redis_url(environ),
         language_code=environ.get("LANGUAGE_CODE", "fr"),
         time_zone=environ.get("TIME_ZONE", "Europe/Paris"),
+        trusted_proxies=_read_trusted_proxies(environ),
+        operator_token=_read_operator_token(environ),
+        max_sockets_per_client=_read_count(environ, "MAX_SOCKETS_PER_CLIENT",
+                                           default=DEFAULT_MAX_SOCKETS_PER_CLIENT),
     )
 
 
@@ -129,3 +149,42 @@ def _read_redis_url(environ: Mapping[str, str]) -> str | None:
             "(or unset it for the in-memory default)."
         )
     return url
+
+
+def _read_trusted_proxies(environ: Mapping[str, str]) -> tuple[Network, ...]:
+    """Addresses or networks (CIDR) of the reverse proxies in front of daphne."""
+    raw = environ.get("TRUSTED_PROXIES", "")
+    networks = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"TRUSTED_PROXIES: {item!r} is not an IP address or network: list the "
+                "addresses of your reverse proxies, comma-separated (e.g. 127.0.0.1,10.0.0.0/24)."
+            ) from None
+    return tuple(networks)
+
+
+def _read_operator_token(environ: Mapping[str, str]) -> str | None:
+    token = environ.get("OPERATOR_TOKEN", "").strip()
+    if not token:
+        return None
+    if len(token) < MIN_OPERATOR_TOKEN_LENGTH:
+        raise ConfigError(
+            f"OPERATOR_TOKEN is too short ({len(token)} characters): set at least "
+            f"{MIN_OPERATOR_TOKEN_LENGTH} random characters, e.g. from "
+            "`python -c 'import secrets; print(secrets.token_urlsafe(32))'`, or unset it."
+        )
+    return token
+
+
+def _read_count(environ: Mapping[str, str], name: str, *, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name}={raw!r} is not a whole number: use e.g. {name}={default}.")
+    return int(raw)

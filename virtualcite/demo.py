@@ -160,10 +160,10 @@ def load_demo() -> None:
         )
     for member in DEMO_STAFF:
         _load_staff_member(member)
-    for slug, title, kind, url, summary, review in DEMO_RESOURCES:
+    for slug, title, resource_kind, url, summary, review in DEMO_RESOURCES:
         Resource.objects.update_or_create(
             pole=Pole.objects.get(slug=slug), title=title,
-            defaults={"kind": kind, "url": url, "summary": summary, "review": review},
+            defaults={"kind": resource_kind, "url": url, "summary": summary, "review": review},
         )
 
 

@@ -1,14 +1,24 @@
-"""Liveness and readiness probes for load balancers and orchestrators."""
+"""Liveness and readiness probes for load balancers, orchestrators and the operator.
+
+A load balancer needs the status code only; which dependency failed, with its host and port,
+is for the operator: `/readyz` names it only to a request carrying `Authorization: Bearer
+<OPERATOR_TOKEN>` or to a logged-in manager or superuser. Anyone else gets `ok` or
+`unavailable` and the status code.
+"""
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from virtualcite.models import Role
 from virtualcite.services_check import ServiceUnreachable, check_database, check_redis
+
+NOT_CONFIGURED = "not configured (in-memory)"
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -16,16 +26,33 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
-def readyz(request: HttpRequest) -> JsonResponse:
+def readyz(request: HttpRequest) -> HttpResponse:
     """Ready to take traffic: the database and, when configured, Redis answer."""
     checks = {
         "database": _outcome(lambda: check_database(connection)),
         "redis": _outcome(lambda: check_redis(settings.REDIS_URL))
-        if settings.REDIS_URL else "not configured (in-memory)",
+        if settings.REDIS_URL else NOT_CONFIGURED,
     }
-    failed = any(result not in {"ok", "not configured (in-memory)"} for result in checks.values())
+    failed = any(result not in {"ok", NOT_CONFIGURED} for result in checks.values())
+    status = 503 if failed else 200
+    if not is_operator(request):
+        return HttpResponse("unavailable" if failed else "ok", status=status,
+                            content_type="text/plain; charset=utf-8")
     return JsonResponse({"status": "unavailable" if failed else "ready", "checks": checks},
-                        status=503 if failed else 200)
+                        status=status)
+
+
+def is_operator(request: HttpRequest) -> bool:
+    """The operator's probe (its bearer token) or a logged-in manager or superuser."""
+    token = settings.OPERATOR_TOKEN
+    header = request.headers.get("Authorization", "")
+    if token and header.startswith("Bearer ") and hmac.compare_digest(
+            header.removeprefix("Bearer ").strip().encode(), token.encode()):
+        return True
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return bool(user.is_superuser or user.groups.filter(name=Role.MANAGER.value).exists())
 
 
 def _outcome(check: Callable[[], None]) -> str:

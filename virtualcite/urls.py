@@ -1,13 +1,24 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
+from frontend.views import UnprefixedLoginView
 from virtualcite.health import healthz, readyz
 
+
+def no_favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without an icon (the admin's): nothing, not 404."""
+    return HttpResponse(status=204)
+
+
 urlpatterns = [
+    path("favicon.ico", no_favicon),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    # The staff login as documented (docs/protocol.md): a POST here must not be redirected.
+    path("login/", UnprefixedLoginView.as_view(), name="login-unprefixed"),
     # The language is in the URL (/fr/..., /en/...), never in a cookie: an unprefixed page
     # redirects to the visitor's browser language.
     *i18n_patterns(path("", include("frontend.urls"))),

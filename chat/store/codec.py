@@ -144,7 +144,9 @@ def _dataclass_encoder(cls: type) -> Converter:
             namespace[f"_c{index}"] = convert
             items.append(f"{field.name!r}: _c{index}(obj.{field.name})")
     source = "def encode(obj):\n    return {" + ", ".join(items) + "}\n"
-    exec(source, namespace)  # the source is built from field names checked above
+    # Bandit B102 (exec): the source is built from this dataclass's own field names, each
+    # checked to be an identifier above; no input reaches it.
+    exec(source, namespace)  # nosec B102
     encode: Converter = namespace["encode"]
     return encode
 

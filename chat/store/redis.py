@@ -288,7 +288,8 @@ class RedisStateStore(StateStore[S]):
                 return reply[1], reply[2]
             if loop.time() > deadline:
                 raise StoreBusy(f"the writer lock stayed taken for {self._lock_wait} s")
-            await asyncio.sleep(delay * (0.5 + random.random()))
+            # Bandit B311 (random): retry jitter, not a secret.
+            await asyncio.sleep(delay * (0.5 + random.random()))  # nosec B311
             delay = min(delay * 2, 0.01)
 
     async def _release_quietly(self, token: str) -> None:
@@ -345,7 +346,8 @@ class RedisStateStore(StateStore[S]):
                     raise StoreUnavailable(
                         f"Redis unreachable for {self._unavailable_after} s: {error}"
                     ) from error
-                await asyncio.sleep(delay * (0.5 + random.random()))
+                # Bandit B311 (random): retry jitter, not a secret.
+                await asyncio.sleep(delay * (0.5 + random.random()))  # nosec B311
                 delay = min(delay * 2, 1.0)
 
     def _marker(self, token: str) -> str:

@@ -24,3 +24,11 @@ async def live_desk(transactional_db: None) -> AsyncIterator[None]:
         yield
     await presence.stop()
     await reset_runtime()
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle() -> None:
+    """The login throttle counts in Django's cache, which outlives a test: start each at zero."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.test.utils import override_settings
 from django.utils.html import escape
 
@@ -48,16 +48,17 @@ def test_home_page_speaks_english_when_asked(client: Client) -> None:
 
 def test_demo_logins_work_in_debug_and_are_refused_otherwise() -> None:
     load_demo()
+    # A login always has its request: the throttle (django-axes) refuses a call without one.
+    request = RequestFactory().post("/login/")
     with override_settings(DEBUG=True):
-        assert authenticate(username="camille", password="demo") is not None
+        assert authenticate(request, username="camille", password="demo") is not None
     with override_settings(DEBUG=False):
-        assert authenticate(username="camille", password="demo") is None
+        assert authenticate(request, username="camille", password="demo") is None
 
 
 def test_a_manager_adds_a_pole_in_the_admin_and_it_appears_on_the_home_page(client: Client) -> None:
     load_demo()
-    with override_settings(DEBUG=True):  # the demo manager may log in only in DEBUG
-        assert client.login(username="marc", password="demo")
+    client.force_login(User.objects.get(username="marc"))
     response = client.post(
         "/admin/virtualcite/pole/add/",
         {
@@ -77,8 +78,7 @@ def test_a_manager_adds_a_pole_in_the_admin_and_it_appears_on_the_home_page(clie
 
 def test_a_counsellor_cannot_open_the_admin(client: Client) -> None:
     load_demo()
-    with override_settings(DEBUG=True):
-        client.login(username="camille", password="demo")
+    client.force_login(User.objects.get(username="camille"))
     assert client.get("/admin/virtualcite/pole/add/").status_code == 302
 
 
@@ -86,14 +86,40 @@ def test_healthz_answers_while_the_process_is_up(client: Client) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
 
 
+OPERATOR_TOKEN = "operator-" + "t" * 40
+
+
 def test_readyz_is_ready_on_the_embedded_default(client: Client) -> None:
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"]["database"] == "ok"
+    assert response.content == b"ok"
 
 
-def test_readyz_says_why_when_redis_is_unreachable(client: Client) -> None:
+def test_readyz_tells_an_anonymous_caller_only_unavailable(client: Client) -> None:
     with override_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
+        response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.content == b"unavailable"
+
+
+def test_readyz_says_why_to_the_operator_token(client: Client) -> None:
+    port = free_port()
+    with override_settings(REDIS_URL=f"redis://127.0.0.1:{port}/0", OPERATOR_TOKEN=OPERATOR_TOKEN):
+        wrong = client.get("/readyz", headers={"authorization": "Bearer not-the-token"})
+        right = client.get("/readyz", headers={"authorization": f"Bearer {OPERATOR_TOKEN}"})
+    assert wrong.content == b"unavailable"
+    assert right.status_code == 503
+    assert right.json()["checks"]["database"] == "ok"
+    assert "REDIS_URL" in right.json()["checks"]["redis"]
+    assert f"127.0.0.1:{port}" in right.json()["checks"]["redis"]
+
+
+def test_readyz_says_why_to_a_logged_in_manager_not_to_a_counsellor(client: Client) -> None:
+    load_demo()
+    with override_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
+        client.force_login(User.objects.get(username="camille"))
+        assert client.get("/readyz").content == b"unavailable"
+        client.force_login(User.objects.get(username="marc"))
         response = client.get("/readyz")
     assert response.status_code == 503
     assert "REDIS_URL" in response.json()["checks"]["redis"]
@@ -101,5 +127,7 @@ def test_readyz_says_why_when_redis_is_unreachable(client: Client) -> None:
 
 @pytest.mark.redis
 def test_readyz_is_ready_with_a_reachable_redis(client: Client, redis_url: str) -> None:
-    with override_settings(REDIS_URL=redis_url):
-        assert client.get("/readyz").status_code == 200
+    with override_settings(REDIS_URL=redis_url, OPERATOR_TOKEN=OPERATOR_TOKEN):
+        response = client.get("/readyz", headers={"authorization": f"Bearer {OPERATOR_TOKEN}"})
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}

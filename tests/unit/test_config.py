@@ -57,3 +57,65 @@ def test_error_messages_are_one_line(tmp_path: Path) -> None:
         with pytest.raises(ConfigError) as caught:
             load_config(env)
         assert "\n" not in str(caught.value)
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/24,::1"})
+    assert [str(network) for network in config.trusted_proxies] == [
+        "127.0.0.1/32", "10.0.0.0/24", "::1/128"]
+    assert load_config({"SECRET_KEY": GOOD_KEY}).trusted_proxies == ()
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused() -> None:
+    with pytest.raises(ConfigError, match="TRUSTED_PROXIES: 'nginx' is not an IP address"):
+        load_config({"SECRET_KEY": GOOD_KEY, "TRUSTED_PROXIES": "nginx"})
+
+
+def test_a_short_operator_token_is_refused() -> None:
+    with pytest.raises(ConfigError, match="OPERATOR_TOKEN is too short"):
+        load_config({"SECRET_KEY": GOOD_KEY, "OPERATOR_TOKEN": "secret"})
+    token = "t" * 32
+    assert load_config({"SECRET_KEY": GOOD_KEY, "OPERATOR_TOKEN": token}).operator_token == token
+    assert load_config({"SECRET_KEY": GOOD_KEY}).operator_token is None
+
+
+def test_the_socket_cap_per_client_defaults_to_20_and_0_turns_it_off() -> None:
+    assert load_config({"SECRET_KEY": GOOD_KEY}).max_sockets_per_client == 20
+    assert load_config({"SECRET_KEY": GOOD_KEY,
+                        "MAX_SOCKETS_PER_CLIENT": "0"}).max_sockets_per_client == 0
+    with pytest.raises(ConfigError, match="MAX_SOCKETS_PER_CLIENT='many' is not a whole number"):
+        load_config({"SECRET_KEY": GOOD_KEY, "MAX_SOCKETS_PER_CLIENT": "many"})
+
+
+def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
+    """The Django settings a fresh process builds from `env` (settings.py runs at import)."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = ("import json; from django.conf import settings as s; print(json.dumps({name:"
+             " getattr(s, name) for name in ('SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER',"
+             " 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE')}))")
+    clean = {key: value for key, value in os.environ.items()
+             if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={**clean, "VIRTUALCITE_DATA_DIR": str(tmp_path),
+                                 "DJANGO_SETTINGS_MODULE": "virtualcite.settings", **env},
+                            check=True)
+    settings: dict[str, object] = json.loads(result.stdout)
+    return settings
+
+
+def test_production_sends_hsts_trusts_the_proxy_scheme_and_keeps_cookies_on_https(
+        tmp_path: Path) -> None:
+    production = _settings_in({"SECRET_KEY": GOOD_KEY}, tmp_path)
+    assert production == {"SECURE_HSTS_SECONDS": 31536000,
+                          "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+                          "SESSION_COOKIE_SECURE": True, "CSRF_COOKIE_SECURE": True}
+
+
+def test_debug_serves_plain_http_without_hsts(tmp_path: Path) -> None:
+    assert _settings_in({"DEBUG": "1"}, tmp_path) == {
+        "SECURE_HSTS_SECONDS": 0, "SECURE_PROXY_SSL_HEADER": None,
+        "SESSION_COOKIE_SECURE": False, "CSRF_COOKIE_SECURE": False}
