@@ -114,7 +114,9 @@ def _run_daphne(host: str, port: int) -> None:
 
     from virtualcite.access_log import AnonymousAccessLog
     from virtualcite.asgi import application
+    from virtualcite.close_codes import use_close_codes
 
+    use_close_codes()  # invalid UTF-8 closes with 1007, an oversized frame with 1009
     interface = host.strip("[]").replace(":", r"\:")
     Server(
         application=application,
