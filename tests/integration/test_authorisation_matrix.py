@@ -23,47 +23,17 @@ from channels.db import database_sync_to_async
 from chat.consumers import counsellor as counsellor_consumer
 from chat.decoding import frame_types
 from chat.frames import COUNSELLOR_FRAMES, SERVER_FRAMES, VISITOR_FRAMES
+from tests.frame_inputs import KNOWN_TYPES as ALL_TYPES
+from tests.frame_inputs import sample
 from tests.integration.desk_client import DeskClient, session_headers
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
 ROUTES = {"visitor": ("/ws/visitor/", VISITOR_FRAMES),
           "counsellor": ("/ws/counsellor/", COUNSELLOR_FRAMES)}
-ALL_TYPES = sorted(frame_types(VISITOR_FRAMES) | frame_types(COUNSELLOR_FRAMES))
 
-# A valid frame of each type, as each route's clients send it (a type the route does not
-# take is sent as the other route's clients send it).
-SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
-    "visitor": {
-        "hello": {"token": None}, "ping": {}, "join": {"pole": "discover-jobs"}, "leave": {},
-        "message": {"text": "bonjour"}, "typing": {"active": True}, "end": {},
-        "rate": {"conversation": "c1", "score": 4},
-    },
-    "counsellor": {
-        "hello": {}, "ping": {}, "shift_start": {"poles": ["find-a-job"], "capacity": 1},
-        "pause": {}, "resume": {}, "shift_end": {},
-        "accept": {"visitor": "c83c0c85f8e6fe97"}, "decline": {"visitor": "c83c0c85f8e6fe97"},
-        "message": {"conversation": "c1", "text": "bonjour"},
-        "typing": {"conversation": "c1", "active": True},
-        "send_resource": {"conversation": "c1", "resource": 1},
-        "transfer": {"conversation": "c1", "pole": "find-training", "note": None},
-        "invite": {"conversation": "c1", "colleague": "2"},
-        "leave_conversation": {"conversation": "c1"},
-        "end": {"conversation": "c1", "outcome_tags": []},
-        "block": {"conversation": "c1", "hours": 1},
-        "colleague_message": {"text": "bonjour", "help": False},
-    },
-}
 # Answers that mean the frame was stopped before its handler, whoever sent it.
 GATE_CODES = {"unknown_frame", "malformed_frame", "hello_first", "forbidden"}
-
-
-def sample(route: str, kind: str) -> dict[str, Any]:
-    own = SAMPLES[route].get(kind)
-    other = SAMPLES["counsellor" if route == "visitor" else "visitor"].get(kind)
-    fields = own if own is not None else other
-    assert fields is not None, f"add a sample `{kind}` frame to SAMPLES"
-    return {"type": kind, **fields}
 
 
 # --- the roles ---------------------------------------------------------------------------

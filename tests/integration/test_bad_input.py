@@ -613,3 +613,27 @@ def _set_queue_capacity(slug: str, capacity: int) -> None:
     from virtualcite.models import Pole
 
     Pole.objects.filter(slug=slug).update(queue_capacity=capacity)
+
+
+async def test_a_counsellor_whose_role_is_withdrawn_mid_shift_is_closed_and_lets_go(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from chat.consumers import counsellor as counsellor_consumer
+    from chat.presence import presence
+
+    hugo = await counsellor("hugo", ["change-career"])
+    monkeypatch.setattr(counsellor_consumer, "ROLE_RECHECK_SECONDS", 0.0)
+    await database_sync_to_async(_withdraw_roles)("hugo")
+    await hugo.send(type="ping")
+    await refused(hugo, "forbidden", frame=None)
+    await closed_with(hugo, CloseCode.FORBIDDEN)
+    lease = (await desk_runtime().store.read()).counsellors[hugo.me_id].lease_expires_at
+    await presence.maintain_once()
+    renewed = (await desk_runtime().store.read()).counsellors[hugo.me_id].lease_expires_at
+    assert renewed == lease, "the closed desk's lease is still renewed"
+    await a_new_visitor_can_still_join()
+
+
+def _withdraw_roles(username: str) -> None:
+    from django.contrib.auth.models import User
+
+    User.objects.get(username=username).groups.clear()

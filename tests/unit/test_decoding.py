@@ -18,6 +18,7 @@ from chat.codes import ErrorCode
 from chat.decoding import Refusal, decode_frame, frame_types
 from chat.frames import COUNSELLOR_FRAMES, VISITOR_FRAMES, MessageIn
 from chat.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
+from tests.frame_inputs import KNOWN_TYPES, texts
 
 ROUTES = {"visitor": VISITOR_FRAMES, "counsellor": COUNSELLOR_FRAMES}
 ASTRAL = "\U0001f600"  # an emoji: a surrogate pair, `\ud83d\ude00`, once ASCII-escaped
@@ -63,42 +64,15 @@ def test_a_rate_limited_frame_is_not_even_parsed() -> None:
 
 # --- property: nothing makes the decoder raise, everything gets a documented answer ------
 
-JSON_SCALARS = (st.none() | st.booleans() | st.integers() | st.floats()
-                | st.text(max_size=30))
-JSON_VALUES = st.recursive(
-    JSON_SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
-                                                                max_size=4),
-    max_leaves=12)
-KNOWN_TYPES = sorted(frame_types(VISITOR_FRAMES) | frame_types(COUNSELLOR_FRAMES))
-FIELDS = ["token", "pole", "text", "client_id", "conversation", "active", "score", "poles",
-          "capacity", "visitor", "resource", "note", "colleague", "outcome_tags", "hours",
-          "help"]
-FRAME_LIKE = st.fixed_dictionaries(
-    {"type": st.sampled_from(KNOWN_TYPES) | JSON_SCALARS},
-    optional={field: JSON_VALUES for field in FIELDS})
-
-
-def texts() -> st.SearchStrategy[str]:
-    """Text a client might send: JSON-ish values, their encodings, and raw garbage."""
-    encoded = (JSON_VALUES | FRAME_LIKE).flatmap(
-        lambda value: st.sampled_from([
-            json.dumps(value), json.dumps(value, ensure_ascii=False),
-            json.dumps(value, allow_nan=True) + " ", "[" * 3 + json.dumps(value) + "]" * 3]))
-    return encoded | st.text(max_size=200) | st.sampled_from([
-        "[" * 5000 + "]" * 5000, '{"type":"ping","a":' + "[" * 5000 + "]" * 5000 + "}",
-        '{"type":"ping","type":"ping"}', '{"type":"rate","conversation":"c","score":NaN}',
-        '{"type":"message","text":"\\ud800"}', '{"type":"rate","score":' + "9" * 5000 + "}",
-    ])
-
-
 @pytest.mark.parametrize("route", sorted(ROUTES))
 @settings(max_examples=300, deadline=None)
-@given(text=texts() | st.none(), data=st.binary(max_size=64) | st.none())
+@given(data=st.data())
 def test_any_input_decodes_to_a_frame_of_the_route_or_a_documented_refusal(
-        route: str, text: str | None, data: bytes | None) -> None:
+        route: str, data: st.DataObject) -> None:
     frames = ROUTES[route]
-    decoded = decode(frames, text, data)
+    text = data.draw(texts(route) | st.none(), label="text")
+    binary = data.draw(st.binary(max_size=64) | st.none(), label="bytes")
+    decoded = decode(frames, text, binary)
     if isinstance(decoded, Refusal):
         assert decoded.code in set(ErrorCode)
         assert decoded.frame_type is None or decoded.frame_type in KNOWN_TYPES or \
