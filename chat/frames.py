@@ -1,7 +1,8 @@
 """Every frame of the websocket protocol as a pydantic model with a literal `type`.
 
-Frames from clients are validated on arrival (`parse_visitor_frame`, `parse_counsellor_frame`);
-every frame the server sends is built from a model here too, and docs/protocol.md is checked
+Frames from clients are validated on arrival against their route's union (`VISITOR_FRAMES`,
+`COUNSELLOR_FRAMES`) by chat/decoding.py, strictly (`ClientFrame`); every frame the server
+sends is built from a model here too, and docs/protocol.md is checked
 against this module by a test. Message text appears only in `MessageIn`/`MessageOut` and the
 colleague frames: it crosses the channel layer and is never stored.
 """
