@@ -11,10 +11,11 @@ from enum import IntEnum, StrEnum
 class ErrorCode(StrEnum):
     """Codes carried by `error` frames; the connection stays open after any of them."""
 
-    MALFORMED_FRAME = "malformed_frame"  # not JSON, or fields missing or of the wrong type
+    MALFORMED_FRAME = "malformed_frame"  # not JSON, no string `type`, a field wrong or unknown
     UNKNOWN_FRAME = "unknown_frame"  # a `type` this route does not accept
     FRAME_TOO_LARGE = "frame_too_large"
     MESSAGE_TOO_LONG = "message_too_long"
+    EMPTY_MESSAGE = "empty_message"  # a text of only blanks or zero-width characters
     RATE_LIMITED = "rate_limited"
     HELLO_FIRST = "hello_first"  # any frame before `hello`
     FORBIDDEN = "forbidden"  # the staff member lacks the role for this frame

@@ -61,6 +61,7 @@ def _messages() -> dict[str, str]:
         ErrorCode.UNKNOWN_FRAME: _("This request is not understood here."),
         ErrorCode.FRAME_TOO_LARGE: _("This request is too large."),
         ErrorCode.MESSAGE_TOO_LONG: _("Your message is too long; please split it."),
+        ErrorCode.EMPTY_MESSAGE: _("Your message is empty."),
         ErrorCode.RATE_LIMITED: _("You are sending too fast; please wait a moment."),
         ErrorCode.HELLO_FIRST: _("The connection is not ready yet."),
         ErrorCode.FORBIDDEN: _("You are not allowed to do this."),

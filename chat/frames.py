@@ -1,7 +1,8 @@
 """Every frame of the websocket protocol as a pydantic model with a literal `type`.
 
-Frames from clients are validated on arrival (`parse_visitor_frame`, `parse_counsellor_frame`);
-every frame the server sends is built from a model here too, and docs/protocol.md is checked
+Frames from clients are validated on arrival against their route's union (`VISITOR_FRAMES`,
+`COUNSELLOR_FRAMES`) by chat/decoding.py, strictly (`ClientFrame`); every frame the server
+sends is built from a model here too, and docs/protocol.md is checked
 against this module by a test. Message text appears only in `MessageIn`/`MessageOut` and the
 colleague frames: it crosses the channel layer and is never stored.
 """
@@ -10,14 +11,25 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic_core import PydanticCustomError
 
 from chat.limits import MAX_MESSAGE_CHARS, MAX_NOTE_CHARS
+from chat.visible import is_blank
+
+
+def _visible(text: str) -> str:
+    """Refuse a text that would show an empty bubble (only blanks or zero-width characters)."""
+    if is_blank(text):
+        raise PydanticCustomError("empty_message", "the text shows nothing")
+    return text
+
 
 Slug = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
 ConversationId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
 VisitorHandle = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-f0-9]+$")]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS),
+                 AfterValidator(_visible)]
 
 
 class Frame(BaseModel):
@@ -26,28 +38,39 @@ class Frame(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ClientFrame(Frame):
+    """Base of the frames clients send: strict types, so a wrong type is refused, not guessed.
+
+    No coercion (`"5"` is not 5, `true` is not 1, `5.0` is not an integer), and no NaN or
+    infinity in a number: what a client sends is either exactly what the protocol says or a
+    `malformed_frame` (docs/protocol.md, Framing).
+    """
+
+    model_config = ConfigDict(strict=True, allow_inf_nan=False)
+
+
 # --- frames both kinds of client send -------------------------------------------------------
 
-class Hello(Frame):
+class Hello(ClientFrame):
     """First frame on a socket; a visitor passes the token kept in sessionStorage to resume."""
 
     type: Literal["hello"]
     token: str | None = Field(default=None, max_length=128)
 
 
-class Ping(Frame):
+class Ping(ClientFrame):
     """Heartbeat every 10 s: renews the desk lease; answered by `pong`."""
 
     type: Literal["ping"]
 
 
-class TypingIn(Frame):
+class TypingIn(ClientFrame):
     type: Literal["typing"]
     conversation: ConversationId | None = None  # counsellors name it; a visitor has only one
     active: bool
 
 
-class MessageIn(Frame):
+class MessageIn(ClientFrame):
     """A chat message; the visitor's has no conversation (they have only one)."""
 
     type: Literal["message"]
@@ -58,22 +81,22 @@ class MessageIn(Frame):
 
 # --- visitor frames --------------------------------------------------------------------------
 
-class Join(Frame):
+class Join(ClientFrame):
     type: Literal["join"]
     pole: Slug
 
 
-class Leave(Frame):
+class Leave(ClientFrame):
     """Leave the queue (or end the running conversation) and forget the token."""
 
     type: Literal["leave"]
 
 
-class EndByVisitor(Frame):
+class EndByVisitor(ClientFrame):
     type: Literal["end"]
 
 
-class Rate(Frame):
+class Rate(ClientFrame):
     type: Literal["rate"]
     conversation: ConversationId
     score: int = Field(ge=1, le=5)
@@ -88,75 +111,75 @@ VISITOR_FRAMES: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame)
 
 # --- counsellor frames -----------------------------------------------------------------------
 
-class ShiftStart(Frame):
+class ShiftStart(ClientFrame):
     type: Literal["shift_start"]
     poles: list[Slug] = Field(min_length=1, max_length=20)
     capacity: int = Field(ge=1, le=10)
 
 
-class Pause(Frame):
+class Pause(ClientFrame):
     type: Literal["pause"]
 
 
-class Resume(Frame):
+class Resume(ClientFrame):
     type: Literal["resume"]
 
 
-class ShiftEnd(Frame):
+class ShiftEnd(ClientFrame):
     """End the shift by draining: running conversations finish, no new offers."""
 
     type: Literal["shift_end"]
 
 
-class Accept(Frame):
+class Accept(ClientFrame):
     type: Literal["accept"]
     visitor: VisitorHandle
 
 
-class Decline(Frame):
+class Decline(ClientFrame):
     type: Literal["decline"]
     visitor: VisitorHandle
 
 
-class SendResource(Frame):
+class SendResource(ClientFrame):
     type: Literal["send_resource"]
     conversation: ConversationId
     resource: int = Field(ge=1)
 
 
-class Transfer(Frame):
+class Transfer(ClientFrame):
     type: Literal["transfer"]
     conversation: ConversationId
     pole: Slug
     note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
 
 
-class Invite(Frame):
+class Invite(ClientFrame):
     type: Literal["invite"]
     conversation: ConversationId
     colleague: str = Field(min_length=1, max_length=32)
 
 
-class LeaveConversation(Frame):
+class LeaveConversation(ClientFrame):
     """An invited colleague steps out; the conversation goes on with the others."""
 
     type: Literal["leave_conversation"]
     conversation: ConversationId
 
 
-class EndByCounsellor(Frame):
+class EndByCounsellor(ClientFrame):
     type: Literal["end"]
     conversation: ConversationId
     outcome_tags: list[Annotated[str, Field(max_length=40)]] = Field(default=[], max_length=10)
 
 
-class Block(Frame):
+class Block(ClientFrame):
     type: Literal["block"]
     conversation: ConversationId
     hours: float = Field(gt=0, le=24 * 30)
 
 
-class ColleagueMessageIn(Frame):
+class ColleagueMessageIn(ClientFrame):
     """To everyone on shift; `help` flags a request for help."""
 
     type: Literal["colleague_message"]

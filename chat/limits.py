@@ -5,11 +5,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-# A frame is a small JSON object; the longest legitimate one is a 2,000-character message,
-# at most ~12 KB once escaped. Daphne itself rejects anything above 64 KiB (cli.py).
-MAX_FRAME_BYTES = 16 * 1024
 # Long enough for a detailed question, short enough to keep a written conversation a dialogue.
 MAX_MESSAGE_CHARS = 2000
+# The longest legitimate frame is a counsellor's `message` of 2,000 characters, each escaped
+# as an ASCII-only JSON encoder escapes the worst of them: an astral character (an emoji) as
+# a surrogate pair, `\ud83d\ude00`, 12 bytes (a control character, `\u0001`, is only 6).
+# With a 64-character client_id escaped the same way, a 64-character conversation id and the
+# keys: 2,000 x 12 + 64 x 12 + 64 + 68 = 24,900 bytes (tests/unit/test_decoding.py builds it).
+# Daphne itself rejects anything above 64 KiB (virtualcite/cli.py).
+MAX_FRAME_BYTES = 32 * 1024
 # A handover note is a line or two for the next counsellor, not a case file.
 MAX_NOTE_CHARS = 500
 # Fast typists send a few lines per second; bursts cover pasting several short lines.

@@ -169,9 +169,12 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             return [(visitor_group(token), frame_message(Left()))]
         case ev.VisitorBlocked(token=token, until=until):
             return [(visitor_group(token), frame_message(BlockedFrame(until=until)))]
-        case ev.CounsellorOnline(counsellor_id=cid) | ev.CounsellorResumed(counsellor_id=cid) \
-                | ev.CounsellorDraining(counsellor_id=cid):
+        case ev.CounsellorOnline(counsellor_id=cid) | ev.CounsellorResumed(counsellor_id=cid):
             return [_shift_changed(cid, shifts, None)]
+        case ev.CounsellorDraining(counsellor_id=cid, poles=poles, capacity=capacity):
+            # From the event: with nothing running, the state no longer holds the shift.
+            draining = Shift(status="draining", poles=list(poles), capacity=capacity)
+            return [(counsellor_group(cid), frame_message(ShiftChanged(shift=draining)))]
         case ev.CounsellorPaused(counsellor_id=cid, reason=reason):
             return [_shift_changed(cid, shifts, reason)]
         case ev.CounsellorWentOffline(counsellor_id=cid):

@@ -33,7 +33,9 @@ def _cards(state: DeskState, conversation: Conversation) -> list[CounsellorCard]
 def visitor_state(state: DeskState, token: str | None) -> VisitorState:
     ticket = state.tickets.get(token) if token else None
     if ticket is None:
-        return VisitorState(status="idle", version=state.version)
+        # A blocked token has no ticket; its page must still say when it may join again.
+        return VisitorState(status="idle", blocked_until=state.blocked.get(token or ""),
+                            version=state.version)
     if ticket.status is TicketStatus.IN_CONVERSATION and ticket.conversation_id:
         conversation = state.conversations[ticket.conversation_id]
         return VisitorState(status="chatting", pole=ticket.pole, conversation=conversation.id,

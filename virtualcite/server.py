@@ -1,4 +1,4 @@
-"""Daphne, with a bound on what one websocket may owe its client.
+"""Daphne, with a bound on what one websocket may owe its client, and honest close codes.
 
 Daphne writes every frame the application sends into Twisted's buffer for the socket, however
 long the client has stopped reading (a frozen page, a laptop gone to sleep behind a NAT that
@@ -7,6 +7,13 @@ desk believes the frames were delivered. Twisted tells a registered producer whe
 buffer passes its high-water mark (64 KiB) and when it has drained; a socket that is told
 to pause and still has more than MAX_UNSENT_BYTES written to it before draining is dropped.
 Its consumer then ends like any closed socket (its lease lapses, chat/consumers/base.py).
+
+Autobahn, under daphne, fails a connection by dropping TCP (`failByDrop`): a client that sent
+a text frame of invalid UTF-8, or a frame above daphne's size limit, sees only 1006 and cannot
+tell what it did wrong. With `failByDrop` off it first sends the close frame RFC 6455 section
+7.4.1 names: 1007 (invalid payload data), 1009 (message too big), 1002 (protocol error); a
+peer that does not answer is still dropped after autobahn's close handshake timeout
+(docs/protocol.md, Framing and Close codes).
 """
 
 from __future__ import annotations
@@ -88,10 +95,11 @@ class BoundedWebSocketProtocol(WebSocketProtocol):
 
 
 class DeskServer(Server):
-    """Daphne's server, building BoundedWebSocketProtocol for every websocket.
+    """Daphne's server: BoundedWebSocketProtocol for every websocket, `failByDrop` off.
 
-    `Server.run` creates its websocket factory itself; the property hands that factory our
-    protocol class as it is set, the one setting Twisted factories are built around.
+    `Server.run` creates its websocket factory itself and offers no option for either; the
+    property configures the factory as it is set (`run` sets its own options afterwards and
+    never touches these two).
     """
 
     @property
@@ -101,4 +109,5 @@ class DeskServer(Server):
     @ws_factory.setter
     def ws_factory(self, factory: Any) -> None:
         factory.protocol = BoundedWebSocketProtocol
+        factory.setProtocolOptions(failByDrop=False)
         self._ws_factory = factory

@@ -21,15 +21,16 @@ from django.utils.translation.trans_real import (
     get_supported_language_variant,
     parse_accept_lang_header,
 )
-from pydantic import TypeAdapter, ValidationError
+from pydantic import TypeAdapter
 from redis.exceptions import RedisError
 
 from chat import fanout
 from chat.codes import CloseCode, ErrorCode
 from chat.core.errors import DeskError
+from chat.decoding import Refusal, decode_frame
 from chat.errors import LiveDeskError, error_for, error_frame
 from chat.frames import Frame, Lobby, PoleStatus
-from chat.limits import HELLO_TIMEOUT_SECONDS, MAX_FRAME_BYTES, TokenBucket, ViolationCounter
+from chat.limits import HELLO_TIMEOUT_SECONDS, TokenBucket, ViolationCounter
 from chat.runtime import desk_runtime
 from chat.store.errors import StoreError
 
@@ -168,30 +169,28 @@ class DeskSocket(AsyncWebsocketConsumer):
     # --- receiving ----------------------------------------------------------------------
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        """Answer one client frame; whatever goes wrong, the client gets an error frame."""
-        try:
-            await self._receive_frame(text_data)
-        except Exception as error:
-            # A bug, not a refusal: the client is told, the socket and its place live on.
-            # The type only: the exception may quote the frame, and no log may hold its text.
-            logger.error("a desk socket failed on a frame: %s", type(error).__name__)
-            await self.send_error(ErrorCode.INTERNAL_ERROR, frame_type=_frame_type(text_data))
+        """Answer one client frame; whatever goes wrong, the client gets an error frame.
 
-    async def _receive_frame(self, text_data: str | None) -> None:
-        if text_data is None:
-            await self._violation(ErrorCode.MALFORMED_FRAME)
-            return
-        if len(text_data) > MAX_FRAME_BYTES or len(text_data.encode()) > MAX_FRAME_BYTES:
-            await self._violation(ErrorCode.FRAME_TOO_LARGE)
-            return
-        if not self.bucket.allow():
-            await self._violation(ErrorCode.RATE_LIMITED)
+        `decode_frame` turns every unreadable frame into a documented refusal; a handler
+        that raises something else is a bug, answered with `internal_error` (the socket and
+        its place live on). The type only is logged: the exception may quote the frame.
+        """
+        frame = decode_frame(self.frames, text_data, bytes_data, admit=self.bucket.allow)
+        if isinstance(frame, Refusal):
+            if frame.violation:
+                await self._violation(frame.code)
+            else:
+                await self.send_error(frame.code, frame_type=frame.frame_type)
             return
         try:
-            frame = self.frames.validate_json(text_data)
-        except ValidationError as error:
-            await self.send_error(_validation_code(error), frame_type=_frame_type(text_data))
-            return
+            await self._handle(frame)
+        except Exception as error:
+            logger.error("a desk socket's %s handler failed: %s", frame.type,
+                         type(error).__name__)
+            await self.send_error(ErrorCode.INTERNAL_ERROR, frame_type=frame.type)
+
+    async def _handle(self, frame: Any) -> None:
+        """Run the frame's handler; a refusal of the desk's rules becomes its error frame."""
         if frame.type != "hello" and not self.greeted:
             await self.send_error(ErrorCode.HELLO_FIRST, frame_type=frame.type)
             return
@@ -301,22 +300,3 @@ class DeskSocket(AsyncWebsocketConsumer):
     def server_time() -> float:
         return time.time()
 
-
-def _frame_type(text_data: str | None) -> str | None:
-    if text_data is None:
-        return None
-    try:
-        decoded = json.loads(text_data)
-    except (ValueError, RecursionError):
-        return None
-    kind = decoded.get("type") if isinstance(decoded, dict) else None
-    return kind if isinstance(kind, str) and len(kind) <= 40 else None
-
-
-def _validation_code(error: ValidationError) -> ErrorCode:
-    for detail in error.errors():
-        if detail["type"] in {"union_tag_invalid"}:
-            return ErrorCode.UNKNOWN_FRAME
-        if detail["type"] == "string_too_long" and detail["loc"][-1:] == ("text",):
-            return ErrorCode.MESSAGE_TOO_LONG
-    return ErrorCode.MALFORMED_FRAME

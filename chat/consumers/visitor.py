@@ -20,6 +20,7 @@ from chat.frames import (
     MessageIn,
     Ping,
     Pong,
+    Position,
     Queued,
     Rate,
     Rated,
@@ -61,19 +62,25 @@ class VisitorSocket(DeskSocket):
 
     async def on_hello(self, frame: Hello) -> None:
         token, state = await services.visitor_hello(token=frame.token)
-        if token and token != self.token and not await self._hold_token(token):
+        if token and token != self.token and not await self._hold_token(token, frame.type):
             return
         await self.join_group(LOBBY_GROUP)
         self.greeted = True
         self.conversation = state.conversation
         self._showing(state)
         await self.send_frame(Welcome(token=token, state=state, server_time=self.server_time()))
+        if state.status == "waiting" and state.pole and state.position:
+            # The resumed place, as after a join: the desk's own announcement went to the
+            # token's group before this socket was in it.
+            await self.send_frame(Position(pole=state.pole, position=state.position,
+                                           estimate_seconds=state.estimate_seconds,
+                                           version=state.version))
         await self.send_frame(Lobby(poles=await self.pole_statuses(all_poles=True)))
 
     async def on_join(self, frame: Join) -> None:
         token = self.token or new_token()
         is_new = token != self.token
-        if is_new and not await self._hold_token(token):
+        if is_new and not await self._hold_token(token, frame.type):
             return
         try:
             state = await services.visitor_join(token=token, pole=frame.pole)
@@ -191,14 +198,16 @@ class VisitorSocket(DeskSocket):
         self.state_version = max(self.state_version, state.version)
         self.position_version = max(self.position_version, self.state_version)
 
-    async def _hold_token(self, token: str) -> bool:
-        """Attach `token` to this socket, within the per-token connection limit."""
+    async def _hold_token(self, token: str, frame_type: str) -> bool:
+        """Attach `token` to this socket, within the per-token connection limit.
+
+        A refusal names the frame that asked for the token (`hello` or `join`)."""
         await self._release_token()
         count = await desk_runtime().store.connection_add(
             visitor_group(token), self.channel_name, CONNECTION_TTL_SECONDS)
         if count > MAX_CONNECTIONS_PER_TOKEN:
             await desk_runtime().store.connection_remove(visitor_group(token), self.channel_name)
-            await self.send_error(ErrorCode.TOO_MANY_CONNECTIONS)
+            await self.send_error(ErrorCode.TOO_MANY_CONNECTIONS, frame_type=frame_type)
             await self.close_with(CloseCode.TOO_MANY_CONNECTIONS)
             return False
         self.token = token

@@ -124,10 +124,16 @@ class CounsellorResumed(Event):
 
 @dataclass(frozen=True, slots=True)
 class CounsellorDraining(Event):
-    """A counsellor is ending their shift: running conversations finish, no new offers."""
+    """A counsellor is ending their shift: running conversations finish, no new offers.
+
+    Carries the shift it drains, since with nothing running the counsellor is already gone
+    from the state (CounsellorWentOffline follows at once) when the event is told.
+    """
 
     kind: ClassVar[str] = "counsellor_draining"
     counsellor_id: str
+    poles: tuple[str, ...]
+    capacity: int
 
 
 @dataclass(frozen=True, slots=True)

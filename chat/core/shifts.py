@@ -134,9 +134,12 @@ def counsellor_drain(
         return []
     counsellor.status = CounsellorStatus.DRAINING
     events = withdraw_all(state, counsellor, "counsellor_draining")
-    if counsellor.conversation_ids:
-        events.append(CounsellorDraining(counsellor_id=counsellor_id))
-    else:
+    # Draining is always told, then going offline when nothing runs: a screen sees the same
+    # sequence whether the last conversation ends now or later.
+    events.append(CounsellorDraining(counsellor_id=counsellor_id,
+                                     poles=tuple(counsellor.poles),
+                                     capacity=counsellor.capacity))
+    if not counsellor.conversation_ids:
         del state.counsellors[counsellor_id]
         events.append(CounsellorWentOffline(counsellor_id=counsellor_id))
     return finish(state, events, counsellor.poles, now, config)

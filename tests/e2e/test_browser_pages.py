@@ -110,7 +110,7 @@ def test_server_html_is_rebuilt_with_text_and_web_links_only(browser: Browser,
     assert rebuilt["pwned"] is None
     assert rebuilt["html"] == (
         'a bold  js <a href="https://example.org/" rel="noopener noreferrer nofollow" '
-        'target="_blank">ok</a>'
+        'target="_blank" dir="ltr">ok</a>'
     )
     context.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chat.core import desk, errors
-from chat.core.events import CounsellorWentOffline, OfferWithdrawn
+from chat.core.events import CounsellorDraining, CounsellorWentOffline, OfferWithdrawn
 from chat.core.model import CounsellorStatus, DeskState, TicketStatus
 from chat.core.testing import join, of_kind, offers, online
 
@@ -107,11 +107,12 @@ def test_a_draining_counsellor_cannot_pause() -> None:
     assert (refused.value.expected, refused.value.actual) == ("available", "draining")
 
 
-def test_draining_without_conversations_goes_offline_at_once() -> None:
+def test_draining_without_conversations_reports_draining_then_goes_offline_at_once() -> None:
     state = DeskState()
-    online(state, "c1", poles=["emploi"], now=NOW)
+    online(state, "c1", poles=["emploi"], capacity=2, now=NOW)
     events = desk.counsellor_drain(state, counsellor_id="c1", now=NOW)
-    assert events == [CounsellorWentOffline(counsellor_id="c1")]
+    assert events == [CounsellorDraining(counsellor_id="c1", poles=("emploi",), capacity=2),
+                      CounsellorWentOffline(counsellor_id="c1")]
     assert "c1" not in state.counsellors
 
 

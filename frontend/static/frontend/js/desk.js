@@ -5,7 +5,7 @@
 // exist in this page only: closing the tab or reloading forgets them, by design.
 /* global gettext, ngettext, interpolate */
 import { DeskSocket, statusText } from "./socket.js";
-import { announce, clientId, el, safeFragment, show, textOf } from "./dom.js";
+import { announce, clientId, el, isBlank, safeFragment, show, textOf } from "./dom.js";
 import { formatClock, formatDuration, formatEstimate, formatWhen } from "./format.js";
 
 const TYPING_SEND_EVERY_MS = 3000;
@@ -265,7 +265,7 @@ function wireConversation(entry) {
   q(".conversation-message").addEventListener("submit", (event) => {
     event.preventDefault();
     const value = text.value.trim();
-    if (!value) return;
+    if (isBlank(value)) return;
     const cid = clientId();
     if (!send({ type: "message", conversation: id, text: value, client_id: cid })) return;
     const item = addLine(entry, "counsellor mine pending", gettext("You"), value);
@@ -662,7 +662,7 @@ ui.shiftEnd.addEventListener("click", () => send({ type: "shift_end" }));
 ui.colleagueForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = ui.colleagueText.value.trim();
-  if (!text) return;
+  if (isBlank(text)) return;
   if (send({ type: "colleague_message", text, help: ui.colleagueHelp.checked })) {
     ui.colleagueText.value = "";
     ui.colleagueHelp.checked = false;

@@ -35,7 +35,9 @@ export function safeFragment(html) {
         const tag = node.tagName.toLowerCase();
         const href = tag === "a" ? (node.getAttribute("href") || "").trim() : "";
         if (tag === "a" && SAFE_SCHEME.test(href)) {
-          const link = el("a", { href, rel: "noopener noreferrer nofollow", target: "_blank" });
+          // dir isolates the address from the text around it: it reads as it goes.
+          const link = el("a", { href, rel: "noopener noreferrer nofollow", target: "_blank",
+                                 dir: "ltr" });
           link.textContent = node.textContent;
           target.append(link);
         } else if (tag === "br") {
@@ -48,6 +50,20 @@ export function safeFragment(html) {
   };
   walk(parsed.body, fragment);
   return fragment;
+}
+
+// What chat/visible.py counts as showing nothing: separators, controls, format characters
+// (zero-width ones, bidi controls, tags) and the letters and marks that draw nothing.
+const BLANK = new RegExp(
+  "^[\\u0000-\\u0020\\u007f-\\u00a0\\u00ad\\u061c\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f" +
+  "\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff\\ufff9-\\ufffb\\u{13430}-\\u{1343f}" +
+  "\\u{1bca0}-\\u{1bca3}\\u{1d173}-\\u{1d17a}\\u{e0001}\\u{e0020}-\\u{e007f}" +
+  "\\u034f\\u115f\\u1160\\u17b4\\u17b5\\u180b-\\u180d\\u180f\\u2800\\u3164\\ufe00-\\ufe0f\\uffa0" +
+  "\\u{e0100}-\\u{e01ef}]*$", "u");
+
+/** True when a text would show nothing: the server refuses it (`empty_message`). */
+export function isBlank(text) {
+  return BLANK.test(String(text ?? ""));
 }
 
 /** The plain text of the server's html (for the saved copy and the live region). */

@@ -5,7 +5,7 @@
 // visitor may save); nothing is written to storage but the desk's token.
 /* global gettext, ngettext, interpolate */
 import { DeskSocket, statusText } from "./socket.js";
-import { announce, clientId, el, safeFragment, show, textOf } from "./dom.js";
+import { announce, clientId, el, isBlank, safeFragment, show, textOf } from "./dom.js";
 import { formatClock, formatEstimate, formatWhen } from "./format.js";
 
 const TOKEN_KEY = "vc.token";
@@ -488,7 +488,7 @@ ui.backToPoles.addEventListener("click", () => {
 ui.messageForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = ui.messageText.value.trim();
-  if (!text || view.status !== "chatting") return;
+  if (isBlank(text) || view.status !== "chatting") return;
   const id = clientId();
   if (!send({ type: "message", text, client_id: id })) return;
   const item = addLine("visitor pending", gettext("You"), text);
