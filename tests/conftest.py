@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import hypothesis_profiles
 from tests.redis_server import RedisServer
+
+# Before any test module is imported, so that every Hypothesis setting inherits the profile.
+hypothesis_profiles.load()
 
 
 @pytest.fixture(scope="session")
