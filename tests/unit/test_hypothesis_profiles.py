@@ -1,4 +1,4 @@
-"""Every property test runs under the profile of its environment: the same draw on every CI run."""
+"""Every property test runs under the profile of its environment: the same draws on every CI run."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import Phase, settings
 
 from tests.hypothesis_profiles import CI_EXAMPLES, active_profile
-from tests.unit.test_desk_stateful import TestDeskPromises
+from tests.unit import test_desk_stateful as stateful  # a module: its TestCase runs once
 
 
 @pytest.mark.parametrize(
@@ -32,7 +32,7 @@ def test_the_ci_profile_draws_the_same_examples_every_run_and_never_shrinks_into
 
 
 def test_the_desk_machine_takes_its_examples_from_the_active_profile() -> None:
-    machine = TestDeskPromises.settings
+    machine = stateful.TestDeskPromises.settings
     assert machine.max_examples == settings.default.max_examples
     assert machine.derandomize == settings.default.derandomize
     assert machine.stateful_step_count == 50
