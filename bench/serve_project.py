@@ -57,7 +57,6 @@ def main() -> int:
     parser.add_argument("--frame-limit", choices=["on", "off"], default="on")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "virtualcite.settings")
-    sys.path.insert(0, "/tmp"); import gcprobe  # noqa
     import django
 
     django.setup()

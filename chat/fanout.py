@@ -58,6 +58,10 @@ class LocalGroups:
     def members(self, group: str) -> list[Member]:
         return list(self._members.get(group, {}).values())
 
+    def clear(self) -> None:
+        """Forget every socket (tests, between event loops: no socket outlives its loop)."""
+        self._members.clear()
+
 
 local_groups = LocalGroups()
 

@@ -35,7 +35,7 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS),
 class Frame(BaseModel):
     """Base of every frame: unknown fields are refused, so typos surface as errors."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
 
 
 class ClientFrame(Frame):

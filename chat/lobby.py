@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -25,31 +26,49 @@ logger = logging.getLogger(__name__)
 
 
 class LobbyFigures:
-    """This process's pending pole figures and when they may next be sent."""
+    """This process's pending pole figures and when they may next be sent.
 
-    def __init__(self, interval: float = LOBBY_INTERVAL_SECONDS) -> None:
+    The clock and the wait are injected (as attributes, so a test can swap them on the
+    process's instance): a test of the batching then decides when an interval ends instead of
+    hoping that a burst fits in one second of a loaded machine.
+    """
+
+    def __init__(
+        self,
+        interval: float = LOBBY_INTERVAL_SECONDS,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.interval = interval
+        self.clock = clock
+        self.sleep = sleep
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget pending figures and the last sending (a fresh process; tests between loops)."""
         self._pending: dict[str, dict[str, Any]] = {}
         self._sent_at = -float("inf")
-        self._flush: asyncio.TimerHandle | None = None
+        self._flush: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def changed(self, loads: list[dict[str, Any]]) -> None:
         """Figures of some poles changed: send them now, or with the next batch."""
         loop = asyncio.get_running_loop()
-        if loop is not self._loop:  # a new event loop (tests): a timer of the old one is dead
+        if loop is not self._loop:  # a new event loop (tests): a task of the old one is dead
             self._loop, self._flush = loop, None
         for figures in loads:
             self._pending[figures["pole"]] = figures
         if self._flush is not None:
             return
-        wait = self._sent_at + self.interval - time.monotonic()
+        wait = self._sent_at + self.interval - self.clock()
         if wait <= 0:
             await self._send()
         else:
-            self._flush = loop.call_later(wait, lambda: loop.create_task(self._send_later()))
+            self._flush = loop.create_task(self._send_later(wait), name="lobby-figures")
 
-    async def _send_later(self) -> None:
+    async def _send_later(self, wait: float) -> None:
+        await self.sleep(wait)
         self._flush = None
         try:
             await self._send()
@@ -58,7 +77,7 @@ class LobbyFigures:
 
     async def _send(self) -> None:
         loads, self._pending = list(self._pending.values()), {}
-        self._sent_at = time.monotonic()
+        self._sent_at = self.clock()
         if loads:
             await get_channel_layer().group_send(LOBBY_GROUP,
                                                  {"type": "desk.loads", "loads": loads})

@@ -7,7 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tests import hypothesis_profiles
+from tests.process_state import reset_process_state
 from tests.redis_server import RedisServer
+
+# Before any test module is imported, so that every Hypothesis setting inherits the profile.
+hypothesis_profiles.load()
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +35,11 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     client.flushall()
     client.close()
     yield redis_server.url
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_state() -> Iterator[None]:
+    """Every test starts, and leaves, the process's desk singletons as a new process has them."""
+    reset_process_state()
+    yield
+    reset_process_state()

@@ -1,4 +1,14 @@
-"""One JSON object per log line: easy to ship, and never a message text or a client address."""
+"""One JSON object per log line: easy to ship, and never a message text or a client address.
+
+Exceptions are where frame content slips into a log: a pydantic `ValidationError` quotes the
+input it refused (`input_value=` shows the start and the end of a raw frame, that is the chat
+text), names the keys a client sent (`loc`) and repeats an unknown `type` tag. So a validation
+error is never rendered from its own text, wherever it appears: as the logged exception, as the
+cause or context of another one, or as an argument of the message. It is summarised by its
+error types, which are pydantic's fixed vocabulary. Any other text goes through `redact`, which
+removes what pydantic's renderings quote, should such a text have been built into a message or
+another exception beforehand.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +16,125 @@ import ipaddress
 import json
 import logging
 import re
+import traceback
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import ValidationError
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is kept.
 _STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+WITHHELD = "<withheld>"
+# `str(ValidationError)` built into a text: its header, then per error a location (which names
+# the keys a client sent), a message (which may repeat a client's `type` tag) and the quoted
+# input, each error closed by a link to pydantic's documentation. Everything from the header
+# to the last such link (or to the end of the text, when links are turned off) is replaced.
+_HEADER = r"(?P<count>\d+) validation errors? for (?P<title>\S+)"
+_RENDERED_ERRORS = (
+    re.compile(_HEADER + r"(?P<body>.*errors\.pydantic\.dev/\S+)", re.DOTALL),
+    re.compile(_HEADER + r"(?P<body>.*)", re.DOTALL),
+)
+_ERROR_TYPE = re.compile(r"\[type=(\w+)")
+# Other renderings that quote an input: `ValidationError.errors()` printed as dicts, and the
+# loose `input_value=` or tag of a partial rendering. Each runs to the end of its line
+# (greedy), so a value that contains a fake end marker is withheld whole.
+_QUOTED_INPUT = (
+    # `loc` names the keys a client sent; what follows it on the line (msg, input) goes too.
+    (re.compile(r"""(['"])loc\1: .*"""), f"'loc': {WITHHELD}"),
+    (re.compile(r"""(['"])input\1: .*"""), f"'input': {WITHHELD}"),
+    (re.compile(r"input_value=.*"), f"input_value={WITHHELD}"),
+    (re.compile(r"Input tag .* found using"), f"Input tag {WITHHELD} found using"),
+)
+
+
+def redact(text: str) -> str:
+    """`text` without anything that a pydantic rendering inside it quotes of a client's input."""
+    def summary(match: re.Match[str]) -> str:
+        # Worded like `describe`, and unlike pydantic, so that a summary is never redacted again.
+        kinds = sorted(set(_ERROR_TYPE.findall(match["body"])))
+        return (f"{match['count']} validation error(s) for {match['title']} "
+                f"({', '.join(kinds)}); the input is withheld")
+
+    for rendered in _RENDERED_ERRORS:
+        text, found = rendered.subn(summary, text)
+        if found:
+            break
+    for pattern, replacement in _QUOTED_INPUT:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def describe(error: BaseException) -> str:
+    """`Type: message` of an exception, as safe to log as the code that raised it."""
+    name = type(error).__qualname__
+    module = type(error).__module__
+    if module not in {"builtins", "__main__"}:
+        name = f"{module}.{name}"
+    if isinstance(error, ValidationError):
+        kinds = sorted({str(detail["type"]) for detail in error.errors(
+            include_url=False, include_context=False, include_input=False)})
+        return (f"{name}: {error.error_count()} validation error(s) for {error.title} "
+                f"({', '.join(kinds)}); the input is withheld")
+    text = str(error)
+    return f"{name}: {redact(text)}" if text else name
+
+
+def format_exception(error: BaseException) -> str:
+    """A traceback like Python's (causes and contexts first), with every message `describe`d."""
+    # From the logged exception back to the first cause; each entry carries the sentence that
+    # Python prints after it, before the exception raised while handling it.
+    chain: list[tuple[BaseException, str | None]] = []
+    seen: set[int] = set()
+    current: BaseException | None = error
+    link: str | None = None
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current = current.__cause__
+            link = "The above exception was the direct cause of the following exception:"
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current = current.__context__
+            link = "During handling of the above exception, another exception occurred:"
+        else:
+            current = None
+    parts: list[str] = []
+    for exception, sentence in reversed(chain):
+        parts.append("Traceback (most recent call last):\n")
+        # Frames show file, line, function and source code: nothing a client sent.
+        parts.extend(traceback.format_tb(exception.__traceback__))
+        parts.append(describe(exception) + "\n")
+        if sentence:
+            parts.append(f"\n{sentence}\n\n")
+    return "".join(parts).rstrip("\n")
+
+
+def safe_value(value: object) -> object:
+    """An `extra` field or a message argument, with exceptions described and text redacted."""
+    if isinstance(value, BaseException):
+        return describe(value)
+    if isinstance(value, str):
+        return redact(value)
+    return value
+
+
+def safe_message(record: logging.LogRecord) -> str:
+    """The record's message, its arguments made safe before they are interpolated."""
+    args: Any = record.args
+    if isinstance(args, Mapping):
+        args = {key: safe_value(value) for key, value in args.items()}
+    elif isinstance(args, tuple):
+        args = tuple(safe_value(value) for value in args)
+    message = str(record.msg)
+    if args:
+        try:
+            message = message % args
+        except (TypeError, ValueError):  # a malformed call: show its parts, still made safe
+            message = f"{message} {args!r}"
+    return redact(message)
+
 
 # Libraries that write the peer's address into their lines: daphne at DEBUG on every request
 # and socket ("HTTP GET request for ['203.0.113.7', 52144]"), and in warnings through the
@@ -41,9 +166,10 @@ class NoClientAddress(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if not record.name.startswith(ADDRESS_LOGGERS):
             return True
-        record.msg, record.args = mask_addresses(record.getMessage()), None
-        if record.exc_info:
-            record.exc_text = mask_addresses(logging.Formatter().formatException(record.exc_info))
+        record.msg, record.args = mask_addresses(safe_message(record)), None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Formatted here (redacted, then masked): the formatter only sees the text.
+            record.exc_text = mask_addresses(format_exception(record.exc_info[1]))
             record.exc_info = None
         elif record.exc_text:
             record.exc_text = mask_addresses(record.exc_text)
@@ -58,13 +184,22 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": safe_message(record),
         }
         entry.update(
-            (key, value) for key, value in vars(record).items() if key not in _STANDARD_ATTRIBUTES
+            (key, safe_value(value))
+            for key, value in vars(record).items()
+            if key not in _STANDARD_ATTRIBUTES
         )
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        elif record.exc_text:  # already formatted (and masked) by NoClientAddress
-            entry["exception"] = record.exc_text
-        return json.dumps(entry, default=str, ensure_ascii=False)
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["exception"] = format_exception(record.exc_info[1])
+        elif record.exc_text:
+            entry["exception"] = redact(record.exc_text)
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, default=lambda value: redact(str(value)), ensure_ascii=False)
+
+    def formatException(self, ei: Any) -> str:
+        """Also safe when another part of logging asks this formatter for a traceback."""
+        error = ei[1] if isinstance(ei, tuple) and len(ei) > 1 else None
+        return format_exception(error) if isinstance(error, BaseException) else ""

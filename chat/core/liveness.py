@@ -32,7 +32,7 @@ from chat.core.steps import (
     withdraw,
     withdraw_all,
 )
-from chat.core.visitors import visitor_resume
+from chat.core.visitors import come_back
 
 
 def tick(state: DeskState, *, now: float, config: DeskConfig = DEFAULTS) -> list[Event]:
@@ -68,6 +68,11 @@ def maintain(
     The same as a heartbeat per socket followed by `tick`, but it routes once instead of after
     every heartbeat (each routing pass walks the queues and counsellors). Unknown tokens and
     counsellors are skipped: they ended or expired since the process last looked.
+
+    No routing happens before every socket is renewed: routing after each renewal made the
+    outcome depend on the order of ``tokens`` (a set, in no particular order), and a visitor
+    back from a disconnection could be passed over by one behind them whose socket happened to
+    come first (tests/unit/test_desk_liveness.py, the stateful suite's shrunk example).
     """
     events: list[Event] = []
     for token in tokens:
@@ -77,7 +82,7 @@ def maintain(
         if ticket.disconnected_at is not None or ticket.lease_expires_at <= now:
             # Its grace may have run out before this renewal: refused before any change.
             with contextlib.suppress(UnknownTicket):
-                events += visitor_resume(state, token=token, now=now, config=config)
+                events += come_back(state, ticket, now=now, config=config)
             continue
         ticket.lease_expires_at = now + config.lease_ttl
     for counsellor_id in counsellor_ids:

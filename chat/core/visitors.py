@@ -130,16 +130,27 @@ def visitor_resume(
     Their position is announced again, since the new page knows nothing yet.
     """
     ticket = ticket_of(state, token)
+    events = come_back(state, ticket, now=now, config=config)
+    dirty = [ticket.pole] if ticket.status is not TicketStatus.IN_CONVERSATION else []
+    return finish(state, events, dirty, now, config)
+
+
+def come_back(state: DeskState, ticket: Ticket, *, now: float, config: DeskConfig) -> list[Event]:
+    """The state change of a resume, without routing: the caller routes once it is done.
+
+    ``maintain`` renews every socket of a process this way and routes once at the end, so a
+    visitor's place does not depend on the order in which the process lists its sockets.
+    Raises UnknownTicket (before any change) once the grace period is over.
+    """
     lost_since = ticket.disconnected_at
     if lost_since is None and ticket.lease_expires_at <= now:
         lost_since = ticket.lease_expires_at  # the lease ran out before tick() noticed
     if lost_since is not None and now - lost_since >= config.visitor_grace:
-        raise errors.UnknownTicket(token)
+        raise errors.UnknownTicket(ticket.token)
     events: list[Event] = []
     if ticket.disconnected_at is not None:
-        events.append(VisitorResumed(token=token, pole=ticket.pole))
+        events.append(VisitorResumed(token=ticket.token, pole=ticket.pole))
     ticket.disconnected_at = None
     ticket.lease_expires_at = now + config.lease_ttl
     ticket.position = 0  # forces a fresh PositionChanged for the new page
-    dirty = [ticket.pole] if ticket.status is not TicketStatus.IN_CONVERSATION else []
-    return finish(state, events, dirty, now, config)
+    return events

@@ -10,7 +10,6 @@ import asyncio
 import json
 import secrets
 import threading
-import time
 from collections.abc import AsyncIterator, Callable
 
 import pytest
@@ -24,6 +23,7 @@ from chat.store import redis_scripts as scripts
 from chat.store.errors import StateCorrupt, StoreBusy, StoreUnavailable
 from chat.store.redis import RedisStateStore
 from tests.redis_server import RedisServer
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.redis
 
@@ -72,13 +72,18 @@ async def warm(store: RedisStateStore[DeskState]) -> None:
 async def test_a_lock_left_by_a_dead_process_expires(
     make: Make, client: redis.Redis, namespace: str
 ) -> None:
-    client.set(f"vc:{{{namespace}}}:lock", "a-killed-process", px=300)
+    lock = f"vc:{{{namespace}}}:lock"
+    client.set(lock, "a-killed-process", px=300)
     store = make()
-    started = time.monotonic()
+    holders: list[bytes | None] = []
 
-    await store.mutate(lambda state: join(state, "a", "emploi", now=NOW))
+    def join_a(state: DeskState) -> None:
+        holders.append(client.get(lock))  # who holds the lock while the change runs
+        join(state, "a", "emploi", now=NOW)
 
-    assert time.monotonic() - started >= 0.25
+    await store.mutate(join_a)
+
+    assert holders and b"a-killed-process" not in holders  # it waited for the lock to expire
     assert tokens(await store.read()) == ["a"]
 
 
@@ -96,8 +101,9 @@ async def test_a_lock_held_too_long_gives_store_busy(
 
 
 async def test_a_writer_whose_lock_expired_mid_change_cannot_clobber(
-    make: Make, redis_url: str, namespace: str
+    make: Make, redis_url: str, namespace: str, client: redis.Redis
 ) -> None:
+    lock = f"vc:{{{namespace}}}:lock"
     slow = make(lock_ttl=0.05)
     runs: list[list[str]] = []
 
@@ -113,7 +119,7 @@ async def test_a_writer_whose_lock_expired_mid_change_cannot_clobber(
         runs.append(tokens(state))
         if len(runs) == 1:
             # This change outlives its lock: another process takes the lock and commits.
-            time.sleep(0.1)
+            wait_for(lambda: not client.exists(lock), what="the slow change's lock to expire")
             thread = threading.Thread(target=other_process_joins_b)
             thread.start()
             thread.join(timeout=10)

@@ -15,6 +15,7 @@ from chat.store import MemoryStateStore, RedisStateStore, build_desk_store
 from chat.store.base import StateStore
 from tests.contract.conftest import StoreFactory
 from tests.redis_server import RedisServer
+from tests.waiting import eventually
 
 NOW = 1_000_000.0
 
@@ -187,13 +188,42 @@ async def test_connections_are_counted_per_key(store: StateStore[DeskState]) -> 
 
 
 async def test_expired_connections_are_not_counted(store: StateStore[DeskState]) -> None:
-    await store.connection_add("visitor-a", "crashed", ttl=0.2)
-    await store.connection_add("visitor-a", "alive", ttl=0.2)
-    await asyncio.sleep(0.1)
-    await store.connection_refresh("visitor-a", "alive", ttl=30)
-    await asyncio.sleep(0.2)
+    await store.connection_add("visitor-a", "crashed", ttl=0.3)
+    await store.connection_add("visitor-a", "alive", ttl=30)
 
-    assert await store.connection_add("visitor-a", "new", ttl=30) == 2
+    # Adding the same id again counts it once, so the probe watches without adding up.
+    count = await eventually(
+        lambda: store.connection_add("visitor-a", "probe", ttl=30),
+        until=lambda live: live < 3,
+        what="the crashed connection to expire",
+    )
+
+    assert count == 2  # "alive" and the probe
+
+
+async def test_a_refresh_extends_a_connection_past_its_first_ttl(
+    store: StateStore[DeskState],
+) -> None:
+    # "early" and "refreshed" get the same short TTL, "early" first: if "early" still counts
+    # after the refresh, "refreshed" was alive when refreshed. A machine stalled long enough to
+    # let both run out before the refresh tries again with a longer TTL instead of failing.
+    for attempt, ttl in enumerate((0.3, 1.5, 6.0)):
+        key = f"visitor-{attempt}"
+        await store.connection_add(key, "early", ttl=ttl)
+        await store.connection_add(key, "refreshed", ttl=ttl)
+        await store.connection_refresh(key, "refreshed", ttl=30)
+        if await store.connection_add(key, "probe", ttl=30) == 3:
+            break
+    else:
+        pytest.fail("every TTL ran out before the refresh")
+
+    count = await eventually(
+        lambda: store.connection_add(key, "probe", ttl=30),
+        until=lambda live: live < 3,
+        what="the connection that was not refreshed to expire",
+    )
+
+    assert count == 2  # "refreshed" and the probe
 
 
 async def test_a_refresh_does_not_revive_a_removed_connection(

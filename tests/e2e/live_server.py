@@ -43,10 +43,15 @@ class LiveServer:
     def ws_url(self) -> str:
         return f"ws://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> None:
+    def command(self) -> list[str]:
+        """What starts the server (a subclass may start another entry point on `self.port`)."""
         command = [sys.executable, "-m", "virtualcite.cli", "serve", "--port", str(self.port)]
         if self.demo:
             command.append("--demo")
+        return command
+
+    def start(self, timeout: float = 60.0) -> None:
+        command = self.command()
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT)

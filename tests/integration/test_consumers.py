@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from typing import Any
 
 import pytest
 from channels.db import database_sync_to_async
 
 from chat.codes import CloseCode
-from chat.limits import MAX_CONNECTIONS_PER_TOKEN, MAX_MESSAGE_CHARS
+from chat.limits import LOBBY_INTERVAL_SECONDS, MAX_CONNECTIONS_PER_TOKEN, MAX_MESSAGE_CHARS
+from chat.lobby import lobby_figures
 from chat.models import ConversationRecord
 from tests.integration.desk_client import DeskClient, session_headers
 
@@ -203,18 +206,42 @@ async def test_a_foreign_origin_is_refused() -> None:
     assert not connected
 
 
+class HeldInterval:
+    """The lobby's clock and wait, held by the test: time stands still during the burst and
+    the batching interval ends when the test says so, however long the joins took."""
+
+    def __init__(self) -> None:
+        self.ended = asyncio.Event()
+        self.waits: list[float] = []
+
+    def clock(self) -> float:
+        return 0.0
+
+    async def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        await self.ended.wait()
+
+
+def waiting_in(frame: dict[str, Any], pole: str) -> list[int]:
+    return [figures["waiting"] for figures in frame["poles"] if figures["slug"] == pole]
+
+
 async def test_a_burst_of_queue_changes_reaches_the_lobby_as_one_frame_with_the_latest_figures(
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    interval = HeldInterval()
+    monkeypatch.setattr(lobby_figures, "clock", interval.clock)
+    monkeypatch.setattr(lobby_figures, "sleep", interval.sleep)
     watcher = await visitor()
     joiners = [await visitor() for _ in range(6)]
     for joiner in joiners:
         await joiner.send(type="join", pole="discover-jobs")
         await joiner.expect("queued")
-    figures = []
-    while not figures or figures[-1]["waiting"] < len(joiners):
-        frame = await watcher.expect("lobby", timeout=3)
-        figures += [pole for pole in frame["poles"] if pole["slug"] == "discover-jobs"]
-    # Six joins within a second: the first figures at once, the rest in one batch at most.
-    assert len(figures) <= 2
+
+    # The first change goes out at once; the five others wait for the interval to end.
+    assert waiting_in(await watcher.expect("lobby"), "discover-jobs") == [1]
+    interval.ended.set()
+    assert waiting_in(await watcher.expect("lobby"), "discover-jobs") == [6]
+    assert interval.waits == [LOBBY_INTERVAL_SECONDS]
     for client in (watcher, *joiners):
         await client.close()

@@ -209,3 +209,21 @@ def test_a_process_step_renews_its_sockets_leases_like_one_heartbeat_each_then_a
     assert sorted(map(repr, events)) == sorted(map(repr, expected))
     assert state.tickets["c"].disconnected_at is None
     assert "d" not in state.tickets
+
+
+def test_a_process_step_keeps_a_returning_visitor_ahead_whatever_the_order_of_its_sockets() -> None:
+    """The stateful suite's shrunk failure: the step renewed "b" first, routed, and offered
+    "b" before it renewed "a", who had arrived first and was back from a disconnection."""
+    for sockets in (["b", "a"], ["a", "b"]):
+        state = DeskState()
+        online(state, "cora", poles=["emploi"], capacity=1, now=NOW)
+        join(state, "a", "emploi", now=NOW + 1)  # offered to cora at once
+        join(state, "b", "emploi", now=NOW + 2)
+        later = NOW + 23  # every lease has run out
+        desk.counsellor_heartbeat(state, counsellor_id="cora", now=later)
+        desk.visitor_disconnect(state, token="a", now=later)  # the offer is withdrawn
+
+        events = desk.maintain(state, tokens=sockets, counsellor_ids=[], now=later)
+
+        assert offers(events) == [("a", "cora")], sockets
+        assert queue_position(state, "b") == 2

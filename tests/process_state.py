@@ -1,0 +1,28 @@
+"""The per-process singletons of the live desk, put back to a fresh process's state.
+
+In-process tests (Channels' communicator) share one Python process, and with it the module
+singletons a server process holds for its whole life: a test must not see the sockets, the
+pending lobby figures or the channel-layer groups of the one before it.
+"""
+
+from __future__ import annotations
+
+from channels.layers import channel_layers
+
+from chat.fanout import local_groups
+from chat.lobby import lobby_figures
+from chat.presence import presence
+
+
+def reset_process_state() -> None:
+    """Forget what the previous test's sockets left in this process.
+
+    The desk runtime (its store) and the presence's maintenance task belong to an event loop:
+    the `live_desk` fixture stops them in its own loop (`reset_runtime`, `presence.stop`).
+    """
+    local_groups.clear()
+    lobby_figures.reset()
+    presence.visitors.clear()
+    presence.counsellors.clear()
+    # The in-memory layer keeps its groups and queued messages: a new one is built on next use.
+    channel_layers.backends.clear()
