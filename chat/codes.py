@@ -57,3 +57,6 @@ class CloseCode(IntEnum):
     # One client address holds too many visitor sockets (virtualcite/connection_cap.py)
     TOO_MANY_SOCKETS = 4030
     INTERNAL_ERROR = 1011  # the server failed while handling a desk event; reconnect to resume
+    # Not sent: what daphne reports when a connection ended without a close (a ping unanswered,
+    # a broken network). The desk then shortens a counsellor's lease (DeskConfig.dropped_lease).
+    DROPPED = 1006

@@ -312,6 +312,11 @@ async def counsellor_drain(*, counsellor_id: str) -> None:
     await _run(_rule(desk.counsellor_drain, counsellor_id=counsellor_id))
 
 
+async def counsellor_dropped(*, counsellor_id: str) -> None:
+    """The counsellor's last socket here was dropped: what is left of the lease is short."""
+    await _run(_rule(desk.counsellor_dropped, counsellor_id=counsellor_id))
+
+
 async def counsellor_remove(*, counsellor_id: str) -> None:
     """Take a counsellor off the desk at once (their role was withdrawn mid-shift)."""
     await _run(_rule(desk.counsellor_remove, counsellor_id=counsellor_id))

@@ -31,10 +31,12 @@ WEBSOCKET_CONNECT_TIMEOUT_SECONDS = 10
 # no pong comes within PING_TIMEOUT_SECONDS. A page pings every HEARTBEAT_SECONDS (10 s), so a
 # live page is rarely pinged; a background tab whose timers are throttled still answers pings
 # (the browser does, not the page) and keeps its socket; a frozen machine or a dead network is
-# dropped within 11 + 2 + 10 = 23 s, inside the desk's own liveness of CONNECTION_TTL_SECONDS
-# (25 s). Daphne's defaults (20 s + 30 s) let a dead socket linger about 50 s.
+# dropped within 11 + 2 + 7 = 20 s. A dropped counsellor keeps 3 s of lease
+# (DeskConfig.dropped_lease) and the next maintenance step (2 s) requeues their visitors: the
+# desk's liveness, 25 s from the last sign of life. Seven seconds is ample for a pong on a slow
+# mobile network. Daphne's defaults (20 s + 30 s) let a dead socket linger about 50 s.
 PING_INTERVAL_SECONDS = 11
-PING_TIMEOUT_SECONDS = 10
+PING_TIMEOUT_SECONDS = 7
 # A socket lives at most a day (daphne's default, kept explicitly): longer than any shift or
 # conversation; a forgotten tab is then closed and its page reconnects on its own.
 WEBSOCKET_MAX_AGE_SECONDS = 24 * 3600

@@ -54,6 +54,7 @@ class DeskSocket(AsyncWebsocketConsumer):
     frames: TypeAdapter[Any]
     closed = False  # no frame is written once true
     _released = False
+    close_code: int | None = None  # the client's, when it closed (1006: dropped)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         try:
@@ -72,6 +73,7 @@ class DeskSocket(AsyncWebsocketConsumer):
         await super().websocket_connect(message)
 
     async def disconnect(self, code: int) -> None:
+        self.close_code = code
         await self.end_of_life()
 
     async def end_of_life(self) -> None:

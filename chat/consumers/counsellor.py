@@ -77,8 +77,11 @@ class CounsellorSocket(DeskSocket):
         # The lease is not ended here: a reload within the lease resumes the shift; a closed
         # browser lets it expire, which requeues the visitors at the head.
         counsellor_id, self.present_as = self.present_as, None
-        if counsellor_id is not None:
-            presence.remove_counsellor(counsellor_id, self)
+        if counsellor_id is None:
+            return
+        last_here = presence.remove_counsellor(counsellor_id, self)
+        if last_here and self.close_code == CloseCode.DROPPED:
+            await services.counsellor_dropped(counsellor_id=counsellor_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.member is None or self.closed:

@@ -17,7 +17,7 @@ from chat.core.conversations import (
     conversation_transfer,
     visitor_block,
 )
-from chat.core.liveness import counsellor_remove, maintain, tick
+from chat.core.liveness import counsellor_dropped, counsellor_remove, maintain, tick
 from chat.core.offers import offer_accept, offer_decline
 from chat.core.shifts import (
     counsellor_drain,
@@ -42,6 +42,7 @@ __all__ = [
     "conversation_leave",
     "conversation_transfer",
     "counsellor_drain",
+    "counsellor_dropped",
     "counsellor_heartbeat",
     "counsellor_online",
     "counsellor_pause",

@@ -138,6 +138,22 @@ def counsellor_remove(
     return finish(state, events, {t.pole for t in state.tickets.values()}, now, config)
 
 
+def counsellor_dropped(
+    state: DeskState, *, counsellor_id: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """A counsellor's socket was dropped (daphne's ping went unanswered, or the connection
+    broke): shorten their lease to ``config.dropped_lease``.
+
+    A page that reloads closes its socket cleanly and keeps the whole lease; a dropped one
+    has been silent already, and their visitors must not wait the full lease on top. A live
+    socket elsewhere (another tab, another process) renews the lease before it runs out.
+    """
+    counsellor = state.counsellors.get(counsellor_id)
+    if counsellor is not None:
+        counsellor.lease_expires_at = min(counsellor.lease_expires_at, now + config.dropped_lease)
+    return []
+
+
 def _lose_counsellors(state: DeskState, now: float) -> list[Event]:
     """A counsellor whose lease expired is gone: their visitors go back to the queue head."""
     events: list[Event] = []

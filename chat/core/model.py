@@ -129,6 +129,11 @@ class DeskConfig:
     visitor_grace: float = 60.0
     # Heartbeats come every 5-10 s, so two or three can be missed before a lease expires.
     lease_ttl: float = 20.0
+    # What is left of a counsellor's lease when their socket was dropped (not closed by the
+    # page): the socket was already silent for up to 20 s (virtualcite/cli.py, daphne's ping),
+    # so their visitors go back to the queue within 25 s of the last sign of life; long
+    # enough for another tab's maintenance step (every 2 s) to renew it.
+    dropped_lease: float = 3.0
     # One missed offer happens (a phone call); two in a row means nobody is at the screen.
     missed_offers_before_pause: int = 2
     # Half an hour of service is recent enough to follow the desk's pace within a day.

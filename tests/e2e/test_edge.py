@@ -274,10 +274,10 @@ def test_a_client_above_the_socket_cap_is_closed_with_4030(server: LiveServer) -
 
 def test_every_refusal_at_the_edge_has_its_documented_answer(server: LiveServer) -> None:
     async def scenario() -> None:
-        # A message above daphne's 64 KiB: dropped (docs/protocol.md, Limits at the edge).
+        # A message above daphne's 64 KiB: closed with 1009 (docs/protocol.md, Limits at the edge).
         socket = await open_ws(server, "/ws/visitor/", source=OTHER)
         await socket.send("x" * (64 * 1024 + 1))
-        assert await close_code(socket) == 1006
+        assert await close_code(socket) == 1009
         # A foreign origin: the upgrade is answered 403, no socket.
         with pytest.raises(websockets.InvalidStatus) as refused:
             await connect(f"{server.ws_url}/ws/visitor/",

@@ -199,3 +199,30 @@ async def test_a_socket_closed_while_a_step_waits_for_the_store_is_not_renewed(
     await presence.maintain_once()
     monkeypatch.undo()
     assert (await ticket(token)).disconnected_at is not None, "the closed page was renewed"
+
+
+async def test_a_dropped_counsellor_keeps_only_a_short_lease() -> None:
+    camille, guest, _conversation = await matched_pair("camille", "find-a-job")
+    await camille.communicator.disconnect(code=CloseCode.DROPPED)  # frozen, no close frame
+    assert await counsellor_gone(camille.me_id)
+    runtime = desk_runtime()
+    soon = time.time() + runtime.config.dropped_lease + 0.5
+    runtime.now = lambda: soon  # type: ignore[method-assign]
+    await presence.maintain_once()
+    assert (await guest.expect("requeued"))["reason"] == "counsellor_lost"
+    await guest.close()
+
+
+async def test_a_counsellor_whose_page_reloads_keeps_the_whole_lease() -> None:
+    camille, guest, _conversation = await matched_pair("camille", "find-a-job")
+    await camille.communicator.disconnect(code=1001)  # the page went away cleanly
+    assert await counsellor_gone(camille.me_id)
+    runtime = desk_runtime()
+    soon = time.time() + runtime.config.dropped_lease + 0.5
+    runtime.now = lambda: soon  # type: ignore[method-assign]
+    await presence.maintain_once()
+    assert camille.me_id in (await runtime.store.read()).counsellors
+    await guest.send(type="ping")
+    await guest.expect("pong")
+    assert "requeued" not in [frame["type"] for frame in guest.seen]
+    await guest.close()

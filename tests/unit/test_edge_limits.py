@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from chat.core.model import DeskConfig
 from chat.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS, HELLO_TIMEOUT_SECONDS
+from chat.presence import MAINTAIN_SECONDS
 from virtualcite import cli
 
 
@@ -13,6 +15,15 @@ def test_a_dead_socket_is_dropped_within_the_desks_own_liveness() -> None:
     assert worst_case <= CONNECTION_TTL_SECONDS
     # A page that pings on time is never pinged by daphne.
     assert cli.PING_INTERVAL_SECONDS > HEARTBEAT_SECONDS
+
+
+def test_a_frozen_counsellors_visitors_go_back_to_the_queue_within_25_seconds() -> None:
+    # Dropped by daphne, then what is left of the lease, then the next maintenance step.
+    dropped = cli.PING_INTERVAL_SECONDS + cli.DAPHNE_CHECK_SECONDS + cli.PING_TIMEOUT_SECONDS
+    requeued = dropped + DeskConfig().dropped_lease + MAINTAIN_SECONDS
+    assert requeued <= 25.0
+    # And another tab's maintenance step renews the lease before that rest runs out.
+    assert DeskConfig().dropped_lease > MAINTAIN_SECONDS
 
 
 def test_no_handshake_waits_longer_than_a_hello() -> None:
