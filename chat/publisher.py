@@ -96,7 +96,8 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
                                 estimate_seconds=estimate, reason=reason):
             return [(visitor_group(token), frame_message(
                 Position(pole=pole, position=position, estimate_seconds=estimate,
-                         reason=reason, version=version)))]
+                         reason="requeued_ahead" if reason == ev.REQUEUED_AHEAD else None,
+                         version=version)))]
         case ev.OfferMade():
             offer = OfferModel(visitor=visitor_handle(event.token), pseudonym=event.pseudonym,
                                pole=event.pole, expires_at=event.expires_at,
@@ -159,12 +160,12 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
         case ev.VisitorRequeued(token=token, pole=pole, reason=reason):
             return [(visitor_group(token), frame_message(Requeued(pole=pole, reason=reason)))]
         case ev.VisitorDisconnected(token=token) | ev.VisitorResumed(token=token):
-            conv = _conversation_of(token, summaries)
-            if conv is None:
+            talking_in = _conversation_of(token, summaries)
+            if talking_in is None:
                 return []
             connected = isinstance(event, ev.VisitorResumed)
             return [(conversation_group(token), frame_message(
-                VisitorPresence(conversation=conv, connected=connected)))]
+                VisitorPresence(conversation=talking_in, connected=connected)))]
         case ev.VisitorLeft(token=token, reason="left"):
             return [(visitor_group(token), frame_message(Left()))]
         case ev.VisitorBlocked(token=token, until=until):

@@ -242,7 +242,7 @@ async def conversation_rate(*, conversation_id: str, score: int) -> bool:
     def write() -> bool:
         return bool(ConversationRecord.objects.filter(
             conversation_id=conversation_id, rating__isnull=True).update(rating=score))
-    return await database_sync_to_async(write)()
+    return bool(await database_sync_to_async(write)())
 
 
 # --- counsellors -------------------------------------------------------------------------

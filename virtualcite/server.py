@@ -67,7 +67,7 @@ class OutgoingBuffer:
         return self.written_while_full <= MAX_UNSENT_BYTES
 
 
-class BoundedWebSocketProtocol(WebSocketProtocol):
+class BoundedWebSocketProtocol(WebSocketProtocol):  # type: ignore[misc]  # daphne: untyped
     """Daphne's websocket protocol, dropping a client that stopped reading."""
 
     outgoing: OutgoingBuffer | None = None
@@ -94,7 +94,7 @@ class BoundedWebSocketProtocol(WebSocketProtocol):
         super().serverSend(content, binary)
 
 
-class DeskServer(Server):
+class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
     """Daphne's server: BoundedWebSocketProtocol for every websocket, `failByDrop` off.
 
     `Server.run` creates its websocket factory itself and offers no option for either; the

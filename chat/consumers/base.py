@@ -42,7 +42,7 @@ _releasing: set[asyncio.Future[None]] = set()
 Handler = Callable[[Any], Awaitable[None]]
 
 
-class DeskSocket(AsyncWebsocketConsumer):
+class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: untyped
     """Base consumer: subclasses declare `frames` (a TypeAdapter) and `on_<type>` handlers.
 
     What a socket holds (its presence, its token, its groups) is released when the socket's
