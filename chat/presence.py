@@ -3,7 +3,10 @@
 One maintenance step per process every MAINTAIN_SECONDS renews every local lease and runs the
 desk's tick in a single store mutation, instead of one mutation per socket heartbeat. The
 same step hands each local visitor socket its current state, so a notification lost on the
-way (channels_redis drops messages to a full channel silently) is put right within a step.
+way (channels_redis drops messages to a full channel silently) is put right within a step,
+and each socket what it must remember to re-form the desk: when the store reports its state
+lost (a Redis that came back empty), the step tells every page and puts back every place and
+shift its sockets remember (chat/core/reform.py).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import logging
 from collections import defaultdict
 from typing import Any, Protocol
 
+from chat.core.reform import CounsellorMemento, VisitorMemento
 from chat.frames import VisitorState
 from chat.store.errors import StoreError
 
@@ -32,10 +36,22 @@ class LiveSocket(Protocol):
     async def end_of_life(self) -> None:
         """Release what the socket holds (idempotent)."""
 
+    async def desk_lost(self) -> None:
+        """Tell the page the desk's state was lost (before it is re-formed)."""
+
+    async def desk_reformed(self) -> None:
+        """Tell the page what the re-formed desk holds for it."""
+
 
 class VisitorScreen(LiveSocket, Protocol):
+    memento: VisitorMemento | None
+
     async def refresh(self, state: VisitorState) -> None:
         """Show `state` if it differs from what the screen shows."""
+
+
+class CounsellorDesk(LiveSocket, Protocol):
+    memento: CounsellorMemento | None
 
 
 class LocalPresence:
@@ -50,7 +66,7 @@ class LocalPresence:
 
     def __init__(self) -> None:
         self.visitors: defaultdict[str, set[VisitorScreen]] = defaultdict(set)
-        self.counsellors: defaultdict[str, set[LiveSocket]] = defaultdict(set)
+        self.counsellors: defaultdict[str, set[CounsellorDesk]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
 
     def add_visitor(self, token: str, screen: VisitorScreen) -> None:
@@ -61,11 +77,11 @@ class LocalPresence:
         """Forget one socket of `token`; True when it was this process's last one."""
         return _remove(self.visitors, token, screen)
 
-    def add_counsellor(self, counsellor_id: str, socket: LiveSocket) -> None:
+    def add_counsellor(self, counsellor_id: str, socket: CounsellorDesk) -> None:
         self.counsellors[counsellor_id].add(socket)
         self._ensure_running()
 
-    def remove_counsellor(self, counsellor_id: str, socket: LiveSocket) -> bool:
+    def remove_counsellor(self, counsellor_id: str, socket: CounsellorDesk) -> bool:
         """Forget one socket of a counsellor; True when it was this process's last one."""
         return _remove(self.counsellors, counsellor_id, socket)
 
@@ -90,14 +106,43 @@ class LocalPresence:
             self._task = loop.create_task(self._maintain_forever(), name="desk-maintenance")
 
     async def maintain_once(self) -> None:
+        from chat.runtime import desk_runtime
         from chat.services import desk_maintain
 
+        store = desk_runtime().store
         await self._release_closed()
-        states = await desk_maintain(tokens=self.live_tokens,
-                                     counsellor_ids=self.live_counsellors)
-        for token, state in states.items():
+        if store.state_was_lost():  # found by another request since the last step
+            await self.reform()
+        view = await desk_maintain(tokens=self.live_tokens,
+                                   counsellor_ids=self.live_counsellors)
+        if store.state_was_lost():  # found by this step: its view is of the empty state
+            await self.reform()
+            return
+        for token, state in view.screens.items():
             for screen in list(self.visitors.get(token, ())):
+                screen.memento = view.visitors.get(token)
                 await screen.refresh(state)
+        for counsellor_id, memento in view.counsellors.items():
+            for desk in list(self.counsellors.get(counsellor_id, ())):
+                desk.memento = memento
+
+    async def reform(self) -> None:
+        """The desk's state was lost: tell every page, then put back what the sockets know."""
+        from chat.services import desk_reform
+
+        logger.warning("the desk's state was lost; re-forming it from this process's sockets")
+        screens = [s for held in self.visitors.values() for s in held if not s.closed]
+        desks = [d for held in self.counsellors.values() for d in held if not d.closed]
+        visitors = {s.memento.token: s.memento for s in screens if s.memento is not None}
+        counsellors = {d.memento.counsellor_id: d.memento for d in desks
+                       if d.memento is not None}
+        for socket in [*screens, *desks]:
+            await socket.desk_lost()
+        await desk_reform(visitors=sorted(visitors.values(), key=lambda m: m.token),
+                          counsellors=sorted(counsellors.values(),
+                                             key=lambda m: m.counsellor_id))
+        for socket in [*screens, *desks]:
+            await socket.desk_reformed()
 
     async def _maintain_forever(self) -> None:
         while True:

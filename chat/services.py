@@ -21,6 +21,12 @@ from chat.core import events as ev
 from chat.core.errors import NoSuchOffer, UnknownTicket
 from chat.core.model import Counsellor, DeskState
 from chat.core.queries import pole_load
+from chat.core.reform import (
+    CounsellorMemento,
+    VisitorMemento,
+    counsellor_memento,
+    visitor_memento,
+)
 from chat.errors import NoConversation
 from chat.frames import ConversationSummary, CounsellorCard, CounsellorState, Shift, VisitorState
 from chat.identity import conversation_group, new_pseudonym, visitor_handle
@@ -158,37 +164,44 @@ def _write_records(ended: list[ev.ConversationEnded]) -> None:
 
 # --- visitors ----------------------------------------------------------------------------
 
-async def visitor_hello(*, token: str | None) -> tuple[str | None, VisitorState]:
-    """A visitor's page connects: resume their place if the token still holds one."""
-    if not token:
-        return None, VisitorState(status="idle")
+Placed = tuple[VisitorState, VisitorMemento | None]
 
-    def change(state: DeskState, now: float) -> tuple[list[ev.Event], VisitorState]:
+
+async def visitor_hello(*, token: str | None) -> tuple[str | None, VisitorState,
+                                                       VisitorMemento | None]:
+    """A visitor's page connects: resume their place if the token still holds one.
+
+    Returns the token to keep, the state to show and what the socket must remember."""
+    if not token:
+        return None, VisitorState(status="idle"), None
+
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], Placed]:
         blocked_until = state.blocked.get(token)
         if blocked_until is not None and blocked_until > now:
             # Keep the token: a reload must not lift a counsellor's block.
-            return [], VisitorState(status="idle", blocked_until=blocked_until)
+            return [], (VisitorState(status="idle", blocked_until=blocked_until), None)
         if token not in state.tickets:
-            return [], VisitorState(status="idle")
+            return [], (VisitorState(status="idle"), None)
         try:
             events = desk.visitor_resume(state, token=token, now=now, config=desk_runtime().config)
         except UnknownTicket:
-            return [], VisitorState(status="idle")
-        return events, visitor_state(state, token)
+            return [], (VisitorState(status="idle"), None)
+        return events, (visitor_state(state, token), visitor_memento(state, token))
 
-    snapshot = await _run(change)
+    snapshot, memento = await _run(change)
     keep = snapshot.status != "idle" or snapshot.blocked_until is not None
-    return (token if keep else None), snapshot
+    return (token if keep else None), snapshot, memento
 
 
-async def visitor_join(*, token: str, pole: str) -> VisitorState:
-    """Take a place in `pole`'s queue; returns the visitor's state right after joining."""
+async def visitor_join(*, token: str, pole: str) -> Placed:
+    """Take a place in `pole`'s queue; returns the visitor's state right after joining, and
+    what the socket must remember of the place."""
     policies = await desk_runtime().directory.policies()
 
-    def change(state: DeskState, now: float) -> tuple[list[ev.Event], VisitorState]:
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], Placed]:
         events = desk.visitor_join(state, token=token, pseudonym=new_pseudonym(), pole=pole,
                                    policies=policies, now=now, config=desk_runtime().config)
-        return events, visitor_state(state, token)
+        return events, (visitor_state(state, token), visitor_memento(state, token))
 
     return await _run(change)
 
@@ -263,9 +276,10 @@ class StaffMember:
 
 
 async def counsellor_state(*, member: StaffMember, poles: list[Any]
-                           ) -> tuple[CounsellorState, dict[str, str]]:
-    """Everything the counsellor's screen shows (`poles` are their PoleStatus frames), and
-    the channel-layer group of each of their conversations, which the socket must be in."""
+                           ) -> tuple[CounsellorState, dict[str, str], CounsellorMemento | None]:
+    """Everything the counsellor's screen shows (`poles` are their PoleStatus frames), the
+    channel-layer group of each of their conversations, which the socket must be in, and
+    what the socket must remember of the shift."""
     state = await desk_runtime().store.read()
     counsellor = state.counsellors.get(member.id)
     screen = CounsellorState(
@@ -276,7 +290,7 @@ async def counsellor_state(*, member: StaffMember, poles: list[Any]
     )
     groups = {cid: conversation_group(state.conversations[cid].token)
               for cid in (counsellor.conversation_ids if counsellor else [])}
-    return screen, groups
+    return screen, groups, counsellor_memento(state, member.id)
 
 
 async def counsellor_on_shift(*, counsellor_id: str) -> bool:
@@ -414,22 +428,42 @@ async def desk_tick() -> int:
     return await _run(change)
 
 
+@dataclass(frozen=True)
+class LocalView:
+    """What one maintenance step tells a process about its own sockets."""
+
+    screens: dict[str, VisitorState]  # token -> the visitor's state now
+    # What each socket must remember to re-form the desk if its state is lost.
+    visitors: dict[str, VisitorMemento | None]
+    counsellors: dict[str, CounsellorMemento | None]
+
+
 async def desk_maintain(*, tokens: Callable[[], set[str]],
-                        counsellor_ids: Callable[[], set[str]]) -> dict[str, VisitorState]:
+                        counsellor_ids: Callable[[], set[str]]) -> LocalView:
     """One process's periodic step: renew the leases of its live sockets, then tick.
 
     The lease is held by the server side of each socket (it knows the socket is open even
     when a background tab's timers are throttled); if the process dies, renewals stop and
     the desk's tick, run by any surviving process, expires them. Returns each local
-    visitor's state, so a screen that missed an event is put right within one step.
-    `tokens` and `counsellor_ids` are read inside the step (see chat/presence.py).
+    visitor's state, so a screen that missed an event is put right within one step, and
+    what each socket must remember. `tokens` and `counsellor_ids` are read inside the step
+    (see chat/presence.py).
     """
-    def change(state: DeskState, now: float) -> tuple[list[ev.Event], dict[str, VisitorState]]:
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], LocalView]:
         # Who is here is read now, inside the atomic step, not when the step was queued: a
         # socket that closed while the store was busy must not have its lease renewed.
-        live = tokens()
-        events = desk.maintain(state, tokens=sorted(live), counsellor_ids=sorted(counsellor_ids()),
+        live, staff = tokens(), counsellor_ids()
+        events = desk.maintain(state, tokens=sorted(live), counsellor_ids=sorted(staff),
                                now=now, config=desk_runtime().config)
-        return events, {token: visitor_state(state, token) for token in live}
+        return events, LocalView(
+            screens={token: visitor_state(state, token) for token in live},
+            visitors={token: visitor_memento(state, token) for token in live},
+            counsellors={cid: counsellor_memento(state, cid) for cid in staff})
 
     return await _run(change)
+
+
+async def desk_reform(*, visitors: list[VisitorMemento],
+                      counsellors: list[CounsellorMemento]) -> None:
+    """Put back what this process's sockets remember of a desk whose state was lost."""
+    await _run(_rule(desk.reform, visitors=visitors, counsellors=counsellors))

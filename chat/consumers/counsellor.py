@@ -11,6 +11,7 @@ from chat import relay, services
 from chat.codes import CloseCode, ErrorCode
 from chat.consumers.base import DeskSocket
 from chat.core.errors import InvalidCapacity, NotOnShift
+from chat.core.reform import DESK_RESTARTED, CounsellorMemento
 from chat.errors import Forbidden, NotInConversation
 from chat.frames import (
     COUNSELLOR_FRAMES,
@@ -18,6 +19,7 @@ from chat.frames import (
     Block,
     ColleagueMessageIn,
     Colleagues,
+    ConversationClosed,
     CounsellorState,
     Decline,
     EndByCounsellor,
@@ -58,6 +60,7 @@ class CounsellorSocket(DeskSocket):
     # The counsellor whose lease this socket keeps alive, from `hello` to its end: kept apart
     # from `member`, which a withdrawn role clears.
     present_as: str | None = None
+    memento: CounsellorMemento | None = None  # what the desk held for them at the last step
 
     async def connect(self) -> None:
         self.member: StaffMember | None = None
@@ -120,7 +123,7 @@ class CounsellorSocket(DeskSocket):
 
     async def _current_state(self) -> CounsellorState:
         """The desk's truth for this counsellor, with the conversation groups aligned on it."""
-        state, groups = await services.counsellor_state(
+        state, groups, self.memento = await services.counsellor_state(
             member=self.me, poles=await self.pole_statuses(all_poles=True))
         for group in set(self.conversations.values()) - set(groups.values()):
             await self.leave_group(group)
@@ -241,6 +244,18 @@ class CounsellorSocket(DeskSocket):
     async def desk_colleagues(self, message: dict[str, Any]) -> None:
         await self.send_frame(Colleagues.model_validate(
             {"type": "colleagues", "colleagues": message["colleagues"]}))
+
+    async def desk_lost(self) -> None:
+        """The desk's state was lost: its conversations are closed for this page."""
+        for conversation, group in list(self.conversations.items()):
+            await self.leave_group(group)
+            await self.send_frame(ConversationClosed(conversation=conversation,
+                                                     reason=DESK_RESTARTED))
+        self.conversations = {}
+
+    async def desk_reformed(self) -> None:
+        """The re-formed shift, offers and queues, in full."""
+        await self._answer_with_state()
 
     def _mine(self, conversation_id: str | None) -> str:
         if conversation_id is None or conversation_id not in self.conversations:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
 from chat import relay, services
 from chat.codes import CloseCode, ErrorCode
 from chat.consumers.base import DeskSocket
+from chat.core.reform import DESK_RESTARTED, VisitorMemento
 from chat.errors import NoConversation, NothingToRate
 from chat.frames import (
     VISITOR_FRAMES,
     EndByVisitor,
+    Ended,
     Hello,
     Join,
     Leave,
@@ -41,6 +44,7 @@ class VisitorSocket(DeskSocket):
     frames = VISITOR_FRAMES
     token: str | None = None  # the place this socket holds, once it has one
     conversation: str | None = None
+    memento: VisitorMemento | None = None  # what the desk held for it at the last step
 
     async def connect(self) -> None:
         self.token: str | None = None
@@ -61,12 +65,13 @@ class VisitorSocket(DeskSocket):
     # --- frames -------------------------------------------------------------------------
 
     async def on_hello(self, frame: Hello) -> None:
-        token, state = await services.visitor_hello(token=frame.token)
+        token, state, memento = await services.visitor_hello(token=frame.token)
         if token and token != self.token and not await self._hold_token(token, frame.type):
             return
         await self.join_group(LOBBY_GROUP)
         self.greeted = True
         self.conversation = state.conversation
+        self.memento = memento
         self._showing(state)
         await self.send_frame(Welcome(token=token, state=state, server_time=self.server_time()))
         if state.status == "waiting" and state.pole and state.position:
@@ -83,7 +88,7 @@ class VisitorSocket(DeskSocket):
         if is_new and not await self._hold_token(token, frame.type):
             return
         try:
-            state = await services.visitor_join(token=token, pole=frame.pole)
+            state, self.memento = await services.visitor_join(token=token, pole=frame.pole)
         except Exception:
             if is_new:
                 await self._release_token()
@@ -150,6 +155,8 @@ class VisitorSocket(DeskSocket):
         if kind == "matched":
             self.conversation = frame["conversation"]
             self.shown = None  # the next maintenance step sends the full state
+            if self.memento is not None:
+                self.memento = dataclasses.replace(self.memento, chatting=True)
         elif kind in {"ended", "transferred"}:
             self.conversation = None
             self.rateable = message.get("rateable") or self.rateable
@@ -163,6 +170,19 @@ class VisitorSocket(DeskSocket):
         elif kind == "left":
             await self._release_token()
         return True
+
+    async def desk_lost(self) -> None:
+        """The desk's state was lost: a conversation cannot be re-formed from one side, so
+        the page is told it ended; its place comes back (`requeued`, desk_restarted)."""
+        self.state_version = self.position_version = 0  # a new history of versions
+        self.shown = self.mismatch = None
+        if self.conversation is not None and self.memento is not None and self.memento.chatting:
+            conversation, self.conversation = self.conversation, None
+            await self.send_frame(Ended(conversation=conversation, reason=DESK_RESTARTED,
+                                        can_rate=False))
+
+    async def desk_reformed(self) -> None:
+        """Nothing to add: the re-formed place reaches the page as `requeued` and `position`."""
 
     # --- helpers --------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from chat.core.conversations import (
 )
 from chat.core.liveness import counsellor_dropped, counsellor_remove, maintain, tick
 from chat.core.offers import offer_accept, offer_decline
+from chat.core.reform import reform
 from chat.core.shifts import (
     counsellor_drain,
     counsellor_heartbeat,
@@ -51,6 +52,7 @@ __all__ = [
     "maintain",
     "offer_accept",
     "offer_decline",
+    "reform",
     "tick",
     "visitor_block",
     "visitor_disconnect",

@@ -233,8 +233,8 @@ class ConversationEnded(Event):
 
 @dataclass(frozen=True, slots=True)
 class VisitorRequeued(Event):
-    """A visitor went back into a queue, keeping their arrival time; reason 'counsellor_lost'
-    or 'transferred'."""
+    """A visitor went back into a queue, keeping their arrival time; reason 'counsellor_lost',
+    'transferred' or 'desk_restarted' (the desk's state was lost and re-formed)."""
 
     kind: ClassVar[str] = "visitor_requeued"
     token: str

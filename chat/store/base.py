@@ -40,6 +40,16 @@ class StateStore(ABC, Generic[S]):
         stored state, but may corrupt what later reads return.
         """
 
+    def state_was_lost(self) -> bool:
+        """True once after the store found that its state was lost since it last looked.
+
+        A shared store can come back empty (a Redis restarted without persistence) or
+        holding another history; the state then starts again from the factory, and the
+        caller, told once, re-forms what it still knows (chat/core/reform.py). A store that
+        lives in the process never loses its state.
+        """
+        return False
+
     @abstractmethod
     async def connection_add(self, key: str, connection_id: str, ttl: float) -> int:
         """Register a live connection under `key` for `ttl` seconds; return how many `key` has.

@@ -156,6 +156,10 @@ class RedisStateStore(StateStore[S]):
         # The stored version the cache holds: None before the first load (or after a lost
         # commit or a failed reload), b"" when nothing is stored.
         self._version: bytes | None = None
+        # The epoch (redis_scripts) of the last version this process saw, kept through
+        # forced reloads: another epoch, or nothing stored, means the state was lost.
+        self._epoch: bytes | None = None
+        self._lost = False
         # Whether to try the next mutation on the cache without the lock (see module doc).
         self._optimistic = True
         self._local = asyncio.Lock()
@@ -327,11 +331,28 @@ class RedisStateStore(StateStore[S]):
                 self._version = None
                 raise
         self._version = version
+        self._note_epoch(version, fetched=True)
 
     def _settle(self, changes: Changes, version: bytes) -> None:
         """Record a committed mutation in the cache."""
         self._mirror.commit(changes)
         self._version = version
+        self._note_epoch(version, fetched=False)
+
+    def _note_epoch(self, version: bytes, *, fetched: bool) -> None:
+        """Follow the epoch; a fetched state of another epoch (or none) was a lost state.
+
+        A commit of this process may start a new epoch itself, after it fetched nothing.
+        """
+        epoch = version.rsplit(b":", 1)[0] if version else None
+        if fetched and self._epoch is not None and epoch != self._epoch:
+            self._lost = True
+        if epoch is not None:
+            self._epoch = epoch
+
+    def state_was_lost(self) -> bool:
+        lost, self._lost = self._lost, False
+        return lost
 
     async def _retrying(self, operation: Callable[[], Awaitable[T]]) -> T:
         """Run `operation`, retrying while Redis is unreachable, up to `unavailable_after` s."""

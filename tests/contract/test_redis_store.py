@@ -331,3 +331,27 @@ async def test_a_process_is_not_fooled_when_redis_lost_the_state_and_began_again
 
     # Same sequence number as the cache of `first`, another history: it must reload.
     assert tokens(await first.read()) == ["c", "d"]
+
+
+async def test_a_state_lost_by_redis_is_reported_once_to_every_process(
+    make: Make, client: redis.Redis
+) -> None:
+    first, second = make(), make()
+    await warm(first)  # on the fast path, so the loss is found by a refused commit
+    assert tokens(await second.read()) == ["x", "y"]
+    assert not first.state_was_lost() and not second.state_was_lost()
+    client.flushall()  # Redis came back empty
+    await first.mutate(lambda state: join(state, "z", "emploi", now=NOW))
+    assert first.state_was_lost()
+    assert not first.state_was_lost()  # told once
+    assert tokens(await second.read()) == ["z"]  # another history: the second one learns too
+    assert second.state_was_lost()
+    await first.mutate(lambda state: join(state, "w", "emploi", now=NOW))
+    assert tokens(await second.read()) == ["w", "z"]
+    assert not first.state_was_lost() and not second.state_was_lost()
+
+
+async def test_a_new_namespace_is_not_a_lost_state(make: Make) -> None:
+    store = make()
+    await store.mutate(lambda state: join(state, "x", "emploi", now=NOW))
+    assert not store.state_was_lost()

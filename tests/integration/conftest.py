@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from chat.presence import presence
 from chat.runtime import reset_runtime
+from tests.integration.desk_client import DeskClient
 
 
 @pytest.fixture
@@ -22,7 +23,10 @@ async def live_desk(transactional_db: None) -> AsyncIterator[None]:
     await database_sync_to_async(load_demo)()
     with override_settings(DEBUG=True):
         yield
+    await DeskClient.close_all()
     await presence.stop()
+    # Database work of the sockets runs in one thread, in order: this waits for the last.
+    await database_sync_to_async(lambda: None)()
     await reset_runtime()
 
 

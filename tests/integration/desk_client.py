@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -17,11 +18,16 @@ ORIGIN = (b"origin", b"http://localhost")
 class DeskClient:
     """One socket; `expect(type)` skips other frames until one of that type arrives."""
 
+    # Every client a test opened, so the fixture can close those it left open: a socket
+    # still handling a frame would otherwise query the database while the test's is wiped.
+    opened: list[DeskClient] = []
+
     def __init__(self, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.communicator = WebsocketCommunicator(
             application, path, headers=[ORIGIN, *(headers or [])])
         self.seen: list[dict[str, Any]] = []
         self.me_id: str | None = None  # a counsellor's own id, from `staff_welcome`
+        DeskClient.opened.append(self)
 
     async def connect(self) -> tuple[bool, int | None]:
         connected, code = await self.communicator.connect()
@@ -47,6 +53,14 @@ class DeskClient:
 
     async def close(self) -> None:
         await self.communicator.disconnect()
+
+    @classmethod
+    async def close_all(cls) -> None:
+        """Close every client still open and wait for its socket to finish."""
+        clients, cls.opened = cls.opened, []
+        for client in clients:
+            with contextlib.suppress(Exception):  # already closed, or closed by the server
+                await client.communicator.disconnect()
 
 
 def session_headers(username: str) -> list[tuple[bytes, bytes]]:

@@ -422,6 +422,7 @@ const closedTexts = () => ({
   counsellor_lost: gettext("Your connection was lost: the visitor went back to the head of the queue."),
   blocked: gettext("The visitor was blocked; the conversation has ended."),
   transferred: gettext("The visitor was transferred to another pole."),
+  desk_restarted: gettext("The desk lost track of its conversations after a technical problem: the visitor went back to the head of the queue."),
   left: gettext("You left the conversation."),
 });
 

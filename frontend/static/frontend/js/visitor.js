@@ -365,6 +365,11 @@ const handlers = {
       render();
       return;
     }
+    if (frame.reason === "desk_restarted") {
+      setNotice(gettext("The desk restarted after a technical problem. You keep your place in the queue."));
+      render();
+      return;
+    }
     setNotice(gettext("Your counsellor was disconnected. You are back at the head of the queue: the next available counsellor will answer you."));
     addSystem(gettext("Your counsellor was disconnected. You are back at the head of the queue."));
     render();
@@ -379,6 +384,7 @@ const handlers = {
       blocked: gettext("The counsellor ended the conversation."),
       visitor_lost: gettext("The conversation ended because you were away too long."),
       counsellor_lost: gettext("The conversation ended because the counsellor was disconnected."),
+      desk_restarted: gettext("The conversation was interrupted by a technical problem on our side. You are back at the head of the queue."),
     };
     addSystem(texts[frame.reason] || gettext("The conversation has ended."));
     ended = { conversation: frame.conversation, can_rate: frame.can_rate, rated: false };
