@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any
+from typing import Any, ClassVar
 
 from channels.testing import WebsocketCommunicator
 from django.test import Client
@@ -20,7 +20,7 @@ class DeskClient:
 
     # Every client a test opened, so the fixture can close those it left open: a socket
     # still handling a frame would otherwise query the database while the test's is wiped.
-    opened: list[DeskClient] = []
+    opened: ClassVar[list[DeskClient]] = []
 
     def __init__(self, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.communicator = WebsocketCommunicator(
