@@ -1,0 +1,57 @@
+"""A daphne process killed mid-conversation: its counsellor's visitor is requeued at the head.
+
+Two processes on one Redis, the visitor on one, the counsellor on the other. SIGKILL runs no
+handler at all: only the lease, no longer renewed by the dead process, lets the surviving one
+requeue the visitor, ahead of the visitor who was already waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.live_server import LiveServer
+from tests.e2e.test_live_desk import counsellor_on, visitor_on
+
+pytestmark = pytest.mark.redis
+
+
+@pytest.fixture
+def two_processes(tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    # One data directory: the processes share the database and the secret key, as in a
+    # deployment (group names are HMACs under that key).
+    servers = (LiveServer(tmp_path, redis_url=redis_url),
+               LiveServer(tmp_path, redis_url=redis_url, demo=False))
+    for server in servers:
+        server.start()
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+async def test_the_visitor_of_a_killed_process_counsellor_is_requeued_at_the_head(
+    two_processes: tuple[LiveServer, LiveServer]
+) -> None:
+    visitors_side, staff_side = two_processes
+    camille = await counsellor_on(staff_side, "camille", ["find-a-job"])
+    talking = await visitor_on(visitors_side)
+    await talking.send(type="join", pole="find-a-job")
+    await talking.expect("queued")
+    offer = (await camille.expect("offer"))["offer"]
+    await camille.send(type="accept", visitor=offer["visitor"])
+    await talking.expect("matched")
+    waiting = await visitor_on(visitors_side)
+    await waiting.send(type="join", pole="find-a-job")
+    await waiting.expect("queued")
+
+    await asyncio.to_thread(staff_side.kill)
+
+    requeued = await talking.expect("requeued", timeout=45)  # the 20 s lease, then a step
+    assert requeued["reason"] == "counsellor_lost"
+    await talking.expect("position", timeout=10, position=1)
+    await waiting.expect("position", timeout=10, position=2)
+    for client in (talking, waiting):
+        await client.close()
