@@ -48,7 +48,8 @@ class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: unt
     What a socket holds (its presence, its token, its groups) is released when the socket's
     task ends, however it ends: a clean close, a handler that raised, a send on a socket the
     client already closed, or daphne cancelling the task. `__call__` guarantees it with a
-    `finally`; `disconnect()` only runs on a clean close, so nothing may depend on it.
+    `finally`; `disconnect()` runs only when daphne delivers the client's disconnect (never
+    after a crash or a cancellation), so nothing may depend on it.
     """
 
     frames: TypeAdapter[Any]
