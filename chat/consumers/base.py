@@ -159,9 +159,10 @@ class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: unt
         except Disconnected:
             self.closed = True
 
-    async def send_error(self, code: str, *, frame_type: str | None = None) -> None:
+    async def send_error(self, code: str, *, frame_type: str | None = None,
+                         client_id: str | None = None) -> None:
         with translation.override(self.language):
-            await self.send_frame(error_frame(code, frame_type=frame_type))
+            await self.send_frame(error_frame(code, frame_type=frame_type, client_id=client_id))
 
     async def close_with(self, code: CloseCode) -> None:
         was_closed, self.closed = self.closed, True
@@ -181,7 +182,7 @@ class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: unt
         frame = decode_frame(self.frames, text_data, bytes_data, admit=self.bucket.allow)
         if isinstance(frame, Refusal):
             if frame.violation:
-                await self._violation(frame.code)
+                await self._violation(frame)
             else:
                 await self.send_error(frame.code, frame_type=frame.frame_type)
             return
@@ -209,10 +210,11 @@ class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: unt
                 await self.send_frame(error_for(refusal, frame_type=frame.type,
                                                 client_id=getattr(frame, "client_id", None)))
 
-    async def _violation(self, code: ErrorCode) -> None:
-        await self.send_error(code)
+    async def _violation(self, refusal: Refusal) -> None:
+        await self.send_error(refusal.code, frame_type=refusal.frame_type,
+                              client_id=refusal.client_id)
         if self.violations.record():
-            logger.info("closing an abusive socket", extra={"reason": str(code)})
+            logger.info("closing an abusive socket", extra={"reason": str(refusal.code)})
             await self.close_with(CloseCode.ABUSE)
 
     # --- groups -------------------------------------------------------------------------

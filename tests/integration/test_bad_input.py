@@ -311,9 +311,24 @@ async def test_a_flood_is_rate_limited_then_closed_with_4029() -> None:
     guest = await visitor()
     for _ in range(FRAME_BURST + MAX_VIOLATIONS + 2):
         await guest.send(type="ping")
-    await refused(guest, "rate_limited", frame=None)
+    await refused(guest, "rate_limited", frame="ping")
     await closed_with(guest, CloseCode.ABUSE)
     await a_new_visitor_can_still_join()
+
+
+async def test_a_rate_limited_message_is_named_so_its_page_can_say_it_was_not_sent() -> None:
+    camille, guest, _conversation = await matched_pair("camille", "find-a-job")
+    sent = [f"m{number}" for number in range(FRAME_BURST + 1)]
+    for client_id in sent:
+        await guest.send(type="message", text=f"line {client_id}", client_id=client_id)
+    refused_ids = set()
+    while sent[-1] not in refused_ids:  # the last one is over the burst: refused, and named
+        error = await refused(guest, "rate_limited", frame="message")
+        refused_ids.add(error["client_id"])
+    await camille.send(type="ping")
+    await camille.expect("pong")  # what the visitor's socket relayed was written before
+    relayed = {f["client_id"] for f in camille.seen if f["type"] == "message"}
+    assert relayed == set(sent) - refused_ids, "a refused message was delivered, or one lost"
 
 
 # --- texts that show nothing, markup, unicode tricks ------------------------------------------
