@@ -34,6 +34,11 @@ LOBBY_INTERVAL_SECONDS = 1.0
 HELLO_TIMEOUT_SECONDS = 10.0
 
 
+# What a stall may owe a client: a minute at the sustained rate, longer than any outage the
+# store rides out (15 s, chat/store/redis.py), bounded so that it is no back door for floods.
+MAX_HELD_UP_FRAMES = int(60 * FRAMES_PER_SECOND)
+
+
 @dataclass
 class TokenBucket:
     """Per-connection rate limit: FRAMES_PER_SECOND sustained, FRAME_BURST at once."""
@@ -43,6 +48,9 @@ class TokenBucket:
     tokens: float = FRAME_BURST
     updated: float = field(default_factory=time.monotonic)
 
+    # Frames the client may have sent while the server was held up, beyond the burst.
+    owed: float = 0.0
+
     def allow(self, now: float | None = None) -> bool:
         moment = time.monotonic() if now is None else now
         self.tokens = min(self.burst, self.tokens + (moment - self.updated) * self.rate)
@@ -50,7 +58,20 @@ class TokenBucket:
         if self.tokens >= 1.0:
             self.tokens -= 1.0
             return True
+        if self.owed >= 1.0:
+            self.owed -= 1.0
+            return True
         return False
+
+    def held_up(self, seconds: float) -> None:
+        """The socket's handler waited `seconds` on the server (a Redis outage, say).
+
+        Frames are counted when they are handled, not when they arrive: those a client sent
+        at a steady pace meanwhile are handled in a burst afterwards. They are allowed, up to
+        what the sustained rate gives for that time, so a server's stall never makes a
+        well-behaved client look like a flood (and, after ten refusals, closes its socket).
+        """
+        self.owed = min(self.owed + seconds * self.rate, MAX_HELD_UP_FRAMES)
 
 
 @dataclass

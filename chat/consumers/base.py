@@ -30,7 +30,7 @@ from chat.core.errors import DeskError
 from chat.decoding import Refusal, decode_frame
 from chat.errors import LiveDeskError, error_for, error_frame
 from chat.frames import Frame, Lobby, PoleStatus
-from chat.limits import HELLO_TIMEOUT_SECONDS, TokenBucket, ViolationCounter
+from chat.limits import FRAMES_PER_SECOND, HELLO_TIMEOUT_SECONDS, TokenBucket, ViolationCounter
 from chat.runtime import desk_runtime
 from chat.store.errors import StoreError
 
@@ -199,6 +199,7 @@ class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: unt
             await self.send_error(ErrorCode.HELLO_FIRST, frame_type=frame.type)
             return
         handler: Handler = getattr(self, "on_" + frame.type)
+        started = time.monotonic()
         try:
             with translation.override(self.language):
                 await handler(frame)
@@ -209,6 +210,10 @@ class DeskSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels: unt
             with translation.override(self.language):
                 await self.send_frame(error_for(refusal, frame_type=frame.type,
                                                 client_id=getattr(frame, "client_id", None)))
+        finally:
+            waited = time.monotonic() - started
+            if waited > 1.0 / FRAMES_PER_SECOND:  # held up: what arrived meanwhile is owed
+                self.bucket.held_up(waited)
 
     async def _violation(self, refusal: Refusal) -> None:
         await self.send_error(refusal.code, frame_type=refusal.frame_type,
