@@ -7,7 +7,7 @@ tests/e2e/live_server.py), then real websocket clients that behave as the refere
 (bench/fault_kit.py). It breaks one part, and measures, on the client side, how long the
 user waits and what they lose. Times run from the fault (the kill, the freeze, Redis
 answering again) to the frame that tells the user, on the bench's monotonic clock. Figures go
-to docs/reliability_figures.md with their command; nothing here is asserted by a test.
+to docs/reliability.md with their command; nothing here is asserted by a test.
 
 Scenarios (`--scenario NAME`):
   counsellor-process-killed  the counsellor's daphne SIGKILLed mid-conversation (2 processes)

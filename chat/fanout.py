@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from pydantic import BaseModel
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
 
@@ -76,8 +79,8 @@ async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> N
     text = frame.model_dump_json()
     layer = get_channel_layer()
     if not isinstance(layer, InMemoryChannelLayer):  # other processes may hold members
-        await layer.group_send(
-            group, {"type": "chat.relay", "text": text, "skip": skip, "origin": PROCESS_ID})
+        await layer_health.publish(lambda: layer.group_send(
+            group, {"type": "chat.relay", "text": text, "skip": skip, "origin": PROCESS_ID}))
     for member in local_groups.members(group):
         if member.channel_name == skip:
             continue
@@ -86,6 +89,52 @@ async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> N
         except Exception as error:  # one broken socket must not keep the frame from the others
             # The type only: a traceback could carry the frame, and no log may hold its text.
             logger.warning("a local socket refused a relayed frame: %s", type(error).__name__)
+
+
+class LayerHealth:
+    """Refuses cross-process chat frames while the layer is just back from trouble.
+
+    A `PUBLISH` that reaches no subscriber succeeds: right after a Redis outage this
+    process can publish again a moment before another process's subscription is back
+    (channels_redis re-subscribes a second after each failure), and a message acknowledged
+    then is lost for the other end (docs/reliability.md, fault suite 5b). So for SETTLE_SECONDS
+    after a publish failed or was held up, chat frames are refused (`service_unavailable`,
+    the page shows them not sent) instead of acknowledged. A frame whose own publish was
+    held up through the outage may have reached some subscribers: it is refused too, and
+    may arrive twice if resent; a duplicate is seen, a lost message is not.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.trouble_at: float | None = None
+
+    async def publish(self, send: Callable[[], Awaitable[None]]) -> None:
+        if self.settling():
+            raise LayerSettling("the channel layer is just back; this frame was not sent")
+        started = self.clock()
+        try:
+            await send()
+        except Exception:
+            self.trouble_at = self.clock()
+            raise
+        if self.clock() - started > HELD_UP_SECONDS:
+            self.trouble_at = self.clock()
+            raise LayerSettling("the publish was held up by an outage; delivery is unsure")
+
+    def settling(self) -> bool:
+        return self.trouble_at is not None and self.clock() - self.trouble_at < SETTLE_SECONDS
+
+
+class LayerSettling(RedisConnectionError):
+    """A chat frame refused while the channel layer recovers (answered service_unavailable)."""
+
+
+# channels_redis re-subscribes one second after a failure, then needs a round trip: three
+# seconds leave every process's subscription back before a chat frame is acknowledged again.
+SETTLE_SECONDS = 3.0
+# A publish is a millisecond; one that took a second waited in redis-py's retries.
+HELD_UP_SECONDS = 1.0
+layer_health = LayerHealth()
 
 
 def from_this_process(message: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from channels.layers import channel_layers
 
-from chat.fanout import local_groups
+from chat.fanout import layer_health, local_groups
 from chat.lobby import lobby_figures
 from chat.presence import presence
 
@@ -21,6 +21,7 @@ def reset_process_state() -> None:
     the `live_desk` fixture stops them in its own loop (`reset_runtime`, `presence.stop`).
     """
     local_groups.clear()
+    layer_health.trouble_at = None
     lobby_figures.reset()
     presence.visitors.clear()
     presence.counsellors.clear()

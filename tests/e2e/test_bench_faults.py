@@ -1,4 +1,4 @@
-"""The fault suite (docs/reliability_figures.md) runs from a plain checkout.
+"""The fault suite (docs/reliability.md) runs from a plain checkout.
 
 `python -m bench.faults` starts its own redis-server and daphne processes; run here as a
 reader of the figures would run it, from the repository with nothing else on the path, on its
