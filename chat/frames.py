@@ -32,6 +32,11 @@ Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS),
                  AfterValidator(_visible)]
 
 
+# A route's union validates through its own adapter, whose config the models' does not reach:
+# a validation error must never quote a frame (its text could end up in a log).
+NO_INPUT_IN_ERRORS = ConfigDict(hide_input_in_errors=True)
+
+
 class Frame(BaseModel):
     """Base of every frame: unknown fields are refused, so typos surface as errors."""
 
@@ -106,7 +111,7 @@ VisitorFrame = Annotated[
     Hello | Ping | Join | Leave | MessageIn | TypingIn | EndByVisitor | Rate,
     Field(discriminator="type"),
 ]
-VISITOR_FRAMES: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame)
+VISITOR_FRAMES: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame, config=NO_INPUT_IN_ERRORS)
 
 
 # --- counsellor frames -----------------------------------------------------------------------
@@ -193,7 +198,8 @@ CounsellorFrame = Annotated[
     | ColleagueMessageIn,
     Field(discriminator="type"),
 ]
-COUNSELLOR_FRAMES: TypeAdapter[CounsellorFrame] = TypeAdapter(CounsellorFrame)
+COUNSELLOR_FRAMES: TypeAdapter[CounsellorFrame] = TypeAdapter(
+    CounsellorFrame, config=NO_INPUT_IN_ERRORS)
 
 
 # --- pieces of server frames -----------------------------------------------------------------
@@ -498,4 +504,4 @@ ServerFrame = Annotated[
     | Error,
     Field(discriminator="type"),
 ]
-SERVER_FRAMES: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)
+SERVER_FRAMES: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame, config=NO_INPUT_IN_ERRORS)

@@ -8,9 +8,9 @@ import logging
 from collections.abc import Callable, Iterator
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
-from chat.frames import VISITOR_FRAMES, MessageIn
+from chat.frames import MessageIn, VisitorFrame
 from virtualcite.logs import JsonFormatter, redact
 
 CANARY = "canary-7f3a9e"
@@ -28,9 +28,14 @@ REFUSED_FRAMES = {
 }
 
 
+# The route's union without the frames' own `hide_input_in_errors`: errors that do quote the
+# input, as any other pydantic model's would, for the formatter to withhold.
+QUOTING_FRAMES: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame)
+
+
 def refusal(frame: str) -> ValidationError:
     with pytest.raises(ValidationError) as caught:
-        VISITOR_FRAMES.validate_json(frame)
+        QUOTING_FRAMES.validate_json(frame)
     return caught.value
 
 
@@ -82,7 +87,7 @@ def test_a_chained_traceback_keeps_its_frames_and_types(
     logger, written = log_output
     try:
         try:
-            VISITOR_FRAMES.validate_json(REFUSED_FRAMES["too long"])
+            QUOTING_FRAMES.validate_json(REFUSED_FRAMES["too long"])
         except ValidationError as error:
             raise KeyError("conversation") from error
     except KeyError:
