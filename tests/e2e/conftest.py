@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests.e2e.browser import chromium
-from tests.e2e.live_server import LiveServer
+from tests.e2e.live_server import LiveServer, start_two_daphnes
 
 
 @pytest.fixture(scope="module")
@@ -19,6 +19,23 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def served_on_redis(tmp_path: Path, redis_url: str) -> Iterator[LiveServer]:
+    """One `virtualcite serve --demo` with `REDIS_URL` on the test's private Redis."""
+    server = LiveServer(tmp_path, redis_url=redis_url)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def two_daphnes(tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
+    servers = start_two_daphnes(tmp_path, redis_url)
+    yield servers
+    for server in servers:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -87,3 +87,17 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+def start_two_daphnes(tmp_path: Path, redis_url: str,
+                      extra_env: dict[str, str] | None = None) -> tuple[LiveServer, LiveServer]:
+    """Two processes on one Redis, the second without loading the demo again.
+
+    One data directory: they share the database and the secret key, as in a deployment
+    (channel-layer group names are HMACs under that key).
+    """
+    first = LiveServer(tmp_path, redis_url=redis_url, extra_env=extra_env)
+    first.start()
+    second = LiveServer(tmp_path, redis_url=redis_url, demo=False, extra_env=extra_env)
+    second.start()
+    return first, second

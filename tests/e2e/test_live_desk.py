@@ -90,17 +90,6 @@ async def test_a_whole_conversation_on_the_embedded_default(embedded: LiveServer
     await conversation_with_transfer(embedded, embedded, canary=secrets.token_hex(12))
 
 
-@pytest.fixture
-def two_daphnes(tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    first = LiveServer(tmp_path, redis_url=redis_url)
-    first.start()
-    second = LiveServer(tmp_path, redis_url=redis_url, demo=False)
-    second.start()
-    yield first, second
-    first.stop()
-    second.stop()
-
-
 @pytest.mark.redis
 async def test_two_daphne_processes_share_the_desk_and_keep_no_transcript(
     two_daphnes: tuple[LiveServer, LiveServer], redis_server: RedisServer, tmp_path: Path,

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from chat.limits import FRAMES_PER_SECOND
-from tests.e2e.live_server import LiveServer
+from tests.e2e.live_server import LiveServer, start_two_daphnes
 from tests.e2e.test_live_desk import counsellor_on, visitor_on
 from tests.e2e.ws_client import WsClient
 
@@ -32,14 +32,10 @@ FRAME_INTERVAL = 1 / (FRAMES_PER_SECOND - 1)
 @pytest.fixture
 def two_daphnes(tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
     # Every visitor of the test comes from 127.0.0.1: the per-client socket cap is off.
-    uncapped = {"MAX_SOCKETS_PER_CLIENT": "0"}
-    first = LiveServer(tmp_path, redis_url=redis_url, extra_env=uncapped)
-    first.start()
-    second = LiveServer(tmp_path, redis_url=redis_url, demo=False, extra_env=uncapped)
-    second.start()
-    yield first, second
-    first.stop()
-    second.stop()
+    servers = start_two_daphnes(tmp_path, redis_url, {"MAX_SOCKETS_PER_CLIENT": "0"})
+    yield servers
+    for server in servers:
+        server.stop()
 
 
 async def serve(counsellor: WsClient) -> None:

@@ -8,8 +8,6 @@ requeue the visitor, ahead of the visitor who was already waiting.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -19,23 +17,10 @@ from tests.e2e.test_live_desk import counsellor_on, visitor_on
 pytestmark = pytest.mark.redis
 
 
-@pytest.fixture
-def two_processes(tmp_path: Path, redis_url: str) -> Iterator[tuple[LiveServer, LiveServer]]:
-    # One data directory: the processes share the database and the secret key, as in a
-    # deployment (group names are HMACs under that key).
-    servers = (LiveServer(tmp_path, redis_url=redis_url),
-               LiveServer(tmp_path, redis_url=redis_url, demo=False))
-    for server in servers:
-        server.start()
-    yield servers
-    for server in servers:
-        server.stop()
-
-
 async def test_the_visitor_of_a_killed_process_counsellor_is_requeued_at_the_head(
-    two_processes: tuple[LiveServer, LiveServer]
+    two_daphnes: tuple[LiveServer, LiveServer]
 ) -> None:
-    visitors_side, staff_side = two_processes
+    visitors_side, staff_side = two_daphnes
     camille = await counsellor_on(staff_side, "camille", ["find-a-job"])
     talking = await visitor_on(visitors_side)
     await talking.send(type="join", pole="find-a-job")

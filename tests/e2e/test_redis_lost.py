@@ -9,8 +9,6 @@ restarted without persistence costs: conversations, not places.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -20,14 +18,6 @@ from tests.e2e.ws_client import WsClient
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def served_on_redis(tmp_path: Path, redis_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path, redis_url=redis_url)
-    server.start()
-    yield server
-    server.stop()
 
 
 def come_back_empty(redis_server: RedisServer) -> None:

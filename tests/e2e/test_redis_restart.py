@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -13,14 +11,6 @@ from tests.e2e.test_live_desk import counsellor_on, visitor_on
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
-
-
-@pytest.fixture
-def served_on_redis(tmp_path: Path, redis_url: str) -> Iterator[LiveServer]:
-    server = LiveServer(tmp_path, redis_url=redis_url)
-    server.start()
-    yield server
-    server.stop()
 
 
 async def test_a_queued_visitor_survives_a_redis_restart(
