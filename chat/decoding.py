@@ -57,8 +57,8 @@ def decode_frame(frames: TypeAdapter[Any], text_data: str | None, bytes_data: by
         # Named, so that the page can tell which message was not sent: frames a socket sent
         # at a steady pace come in a burst after the server was held up (a Redis outage).
         # Reading it costs a parse, at most MAX_VIOLATIONS times before the socket closes.
-        kind, client_id = _named(text_data)
-        return Refusal(ErrorCode.RATE_LIMITED, frame_type=kind, violation=True,
+        named, client_id = _named(text_data)
+        return Refusal(ErrorCode.RATE_LIMITED, frame_type=named, violation=True,
                        client_id=client_id)
     value = _parse(text_data)
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
