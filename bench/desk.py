@@ -35,11 +35,11 @@ from contextlib import contextmanager
 from chat.core import desk
 from chat.core.events import OfferMade
 from chat.core.model import DeskConfig, DeskState, PolePolicy
-from chat.store.base import StateStore
-from chat.store.codec import Codec
-from chat.store.layout import Layout, Mirror
-from chat.store.memory import MemoryStateStore
-from chat.store.redis import RedisStateStore
+from virtualcite.realtime.store.base import StateStore
+from virtualcite.realtime.store.codec import Codec
+from virtualcite.realtime.store.layout import Layout, Mirror
+from virtualcite.realtime.store.memory import MemoryStateStore
+from virtualcite.realtime.store.redis import RedisStateStore
 
 WAITING = 1_000
 COUNSELLORS = 200

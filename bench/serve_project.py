@@ -62,8 +62,8 @@ def main() -> int:
     django.setup()
     _prepare(args.counsellors, args.sessions)
     if args.frame_limit == "off":
-        import chat.consumers.base as base
-        from chat.limits import TokenBucket
+        import virtualcite.realtime.socket as base
+        from virtualcite.realtime.limits import TokenBucket
 
         base.TokenBucket = functools.partial(  # type: ignore[attr-defined,assignment]
             TokenBucket, rate=1e9, burst=1e9, tokens=1e9)

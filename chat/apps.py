@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Counselling desk")
+
+    def ready(self) -> None:
+        """Declare the desk to the realtime layer: its state, its event handlers (in this
+        order: figures before frames) and its core's refusals."""
+        from chat.core.errors import DeskError
+        from chat.core.model import DeskState
+        from chat.errors import detail
+        from chat.figures import EndedConversationFigures
+        from chat.publisher import DeskPublisher
+        from chat.runtime import DESK_APP
+        from virtualcite.realtime.errors import register_refusals
+        from virtualcite.realtime.runtime import AppSpec, register
+
+        register(AppSpec(name=DESK_APP, state_factory=DeskState,
+                         handlers=(EndedConversationFigures, DeskPublisher)))
+        register_refusals(DeskError, detail=detail)

@@ -1,9 +1,10 @@
 """Every frame of the websocket protocol as a pydantic model with a literal `type`.
 
 Frames from clients are validated on arrival against their route's union (`VISITOR_FRAMES`,
-`COUNSELLOR_FRAMES`) by chat/decoding.py, strictly (`ClientFrame`); every frame the server
-sends is built from a model here too, and docs/protocol.md is checked
-against this module by a test. Message text appears only in `MessageIn`/`MessageOut` and the
+`COUNSELLOR_FRAMES`) by virtualcite/realtime/decoding.py, strictly (`ClientFrame`); every
+frame the server sends is built from a model here too (on the bases and common frames of
+virtualcite/realtime/protocol.py), and docs/protocol.md is checked against this module by a
+test. Message text appears only in `MessageIn`/`MessageOut` and the
 colleague frames: it crosses the channel layer and is never stored.
 """
 
@@ -11,63 +12,26 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
-from pydantic_core import PydanticCustomError
+from pydantic import Field, TypeAdapter
 
-from chat.limits import MAX_MESSAGE_CHARS, MAX_NOTE_CHARS
-from chat.visible import is_blank
+from chat.limits import MAX_NOTE_CHARS
+from virtualcite.realtime.protocol import (
+    NO_INPUT_IN_ERRORS,
+    ClientFrame,
+    Error,
+    Frame,
+    Hello,
+    Ping,
+    Pong,
+    Slug,
+    Text,
+)
 
-
-def _visible(text: str) -> str:
-    """Refuse a text that would show an empty bubble (only blanks or zero-width characters)."""
-    if is_blank(text):
-        raise PydanticCustomError("empty_message", "the text shows nothing")
-    return text
-
-
-Slug = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
 ConversationId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
 VisitorHandle = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-f0-9]+$")]
-Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS),
-                 AfterValidator(_visible)]
-
-
-# A route's union validates through its own adapter, whose config the models' does not reach:
-# a validation error must never quote a frame (its text could end up in a log).
-NO_INPUT_IN_ERRORS = ConfigDict(hide_input_in_errors=True)
-
-
-class Frame(BaseModel):
-    """Base of every frame: unknown fields are refused, so typos surface as errors."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
-
-
-class ClientFrame(Frame):
-    """Base of the frames clients send: strict types, so a wrong type is refused, not guessed.
-
-    No coercion (`"5"` is not 5, `true` is not 1, `5.0` is not an integer), and no NaN or
-    infinity in a number: what a client sends is either exactly what the protocol says or a
-    `malformed_frame` (docs/protocol.md, Framing).
-    """
-
-    model_config = ConfigDict(strict=True, allow_inf_nan=False)
 
 
 # --- frames both kinds of client send -------------------------------------------------------
-
-class Hello(ClientFrame):
-    """First frame on a socket; a visitor passes the token kept in sessionStorage to resume."""
-
-    type: Literal["hello"]
-    token: str | None = Field(default=None, max_length=128)
-
-
-class Ping(ClientFrame):
-    """Heartbeat every 10 s: renews the desk lease; answered by `pong`."""
-
-    type: Literal["ping"]
-
 
 class TypingIn(ClientFrame):
     type: Literal["typing"]
@@ -229,7 +193,7 @@ class ResourceCard(Frame):
     title: str
     kind: str
     url: str
-    summary_html: str  # sanitised (chat/sanitize.py)
+    summary_html: str  # sanitised (virtualcite/realtime/sanitize.py)
     review_html: str
 
 
@@ -243,7 +207,7 @@ class VisitorState(Frame):
     estimate_seconds: float | None = None
     disconnected: bool = False
     conversation: str | None = None
-    counsellors: list[CounsellorCard] = []
+    counsellors: list[CounsellorCard] = Field(default_factory=list)
     version: int = 0  # the desk's version this state was read at (see `position`)
 
 
@@ -312,14 +276,14 @@ class StaffWelcome(Frame):
     outcome_tags: dict[str, str]  # tag -> label in the counsellor's language
 
 
-class Snapshot(Frame):
+class StateFrame(Frame):
     """The visitor's full state again (after a heartbeat or a desk change they must see)."""
 
     type: Literal["state"] = "state"
     state: VisitorState
 
 
-class StaffSnapshot(Frame):
+class StaffStateFrame(Frame):
     type: Literal["staff_state"] = "staff_state"
     state: CounsellorState
 
@@ -327,11 +291,6 @@ class StaffSnapshot(Frame):
 class Lobby(Frame):
     type: Literal["lobby"] = "lobby"
     poles: list[PoleStatus]
-
-
-class Pong(Frame):
-    type: Literal["pong"] = "pong"
-    server_time: float
 
 
 class Queued(Frame):
@@ -488,20 +447,12 @@ class Colleagues(Frame):
     colleagues: list[ColleagueCard]
 
 
-class Error(Frame):
-    type: Literal["error"] = "error"
-    code: str
-    message: str  # in the client's language
-    frame: str | None = None  # the `type` of the frame that caused it, when known
-    client_id: str | None = None  # that frame's `client_id`: this message was not sent
-
-
 ServerFrame = Annotated[
-    Welcome | StaffWelcome | Snapshot | StaffSnapshot | Lobby | Pong | Queued | Position | Matched
-    | MessageOut | TypingOut | ResourceShared | CounsellorJoined | CounsellorLeft | Transferred
-    | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone | ConversationOpened
-    | ConversationClosed | VisitorPresence | ShiftChanged | ColleagueMessageOut | Colleagues
-    | Error,
+    Welcome | StaffWelcome | StateFrame | StaffStateFrame | Lobby | Pong | Queued | Position
+    | Matched | MessageOut | TypingOut | ResourceShared | CounsellorJoined | CounsellorLeft
+    | Transferred | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone
+    | ConversationOpened | ConversationClosed | VisitorPresence | ShiftChanged
+    | ColleagueMessageOut | Colleagues | Error,
     Field(discriminator="type"),
 ]
 SERVER_FRAMES: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame, config=NO_INPUT_IN_ERRORS)

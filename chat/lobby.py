@@ -21,6 +21,7 @@ from channels.layers import get_channel_layer
 
 from chat.identity import LOBBY_GROUP
 from chat.limits import LOBBY_INTERVAL_SECONDS
+from chat.messages import DeskLoads
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ class LobbyFigures:
         self._sent_at = self.clock()
         if loads:
             await get_channel_layer().group_send(LOBBY_GROUP,
-                                                 {"type": "desk.loads", "loads": loads})
+                                                 DeskLoads(loads=loads).to_layer())
 
 
 lobby_figures = LobbyFigures()

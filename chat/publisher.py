@@ -1,20 +1,24 @@
 """The one place that turns desk events into messages for clients (zulip's `send_event`).
 
 `deliveries` is pure: events in, (group, channel-layer message) pairs out, each carrying a
-frame of chat/frames.py already built. `publish` sends them. Group membership changes ride on
-the same messages (`join`/`leave`), so a consumer joins a conversation's group exactly when it
-learns about the conversation.
+frame of chat/frames.py already built. `publish` sends them; `DeskPublisher` is the desk's
+event handler that does both after every change (virtualcite/realtime/runner.py). Group
+membership changes ride on the same messages (`join`/`leave`), so a consumer joins a
+conversation's group exactly when it learns about the conversation.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from channels.layers import get_channel_layer
 
 from chat.core import events as ev
+from chat.core.model import DeskState
+from chat.core.queries import pole_load
 from chat.frames import Blocked as BlockedFrame
 from chat.frames import (
     ConversationClosed,
@@ -24,7 +28,6 @@ from chat.frames import (
     CounsellorJoined,
     CounsellorLeft,
     Ended,
-    Frame,
     Left,
     Matched,
     OfferFrame,
@@ -45,22 +48,28 @@ from chat.identity import (
     visitor_handle,
 )
 from chat.lobby import lobby_figures
+from chat.messages import DeskColleagues, DeskFrame
+from chat.runtime import desk_config
+from chat.snapshots import (
+    colleagues,
+    conversation_summary,
+    counsellor_card,
+    load_figures,
+    shift_of,
+)
+from virtualcite.realtime.protocol import Frame
 
 logger = logging.getLogger(__name__)
 
-Delivery = tuple[str, dict[str, Any]]
+Delivery = tuple[str, DeskFrame]
 
 
 def frame_message(frame: Frame, *, join: Sequence[str] = (), leave: Sequence[str] = (),
-                  rateable: str | None = None) -> dict[str, Any]:
-    """A channel-layer message that makes the receiving consumer send `frame`.
-
-    `join` and `leave` are groups the consumer joins or leaves before sending it; a
-    counsellor learns the group of a conversation from the `join` of its `conversation`
-    frame (group names are server-side only, never sent to a page).
-    """
-    return {"type": "desk.frame", "frame": frame.model_dump(mode="json"), "join": list(join),
-            "leave": list(leave), "rateable": rateable}
+                  rateable: str | None = None) -> DeskFrame:
+    """A channel-layer message that makes the receiving socket send `frame` (its `version`
+    is set by `deliveries`)."""
+    return DeskFrame(frame=frame.model_dump(mode="json"), join=list(join), leave=list(leave),
+                     rateable=rateable, version=0)
 
 
 def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationSummary],
@@ -76,8 +85,7 @@ def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationS
     for event in events:
         try:
             for group, message in _deliveries_of(event, summaries, cards, shifts, version):
-                message["version"] = version
-                out.append((group, message))
+                out.append((group, replace(message, version=version)))
         except Exception as error:
             # One event that cannot be told must not silence the others of its step; the
             # maintenance step's `state` corrects the screens it should have reached.
@@ -211,7 +219,7 @@ async def publish(messages: Iterable[Delivery], *, loads: list[dict[str, Any]],
         return
     for group, message in messages:
         try:
-            await layer.group_send(group, message)
+            await layer.group_send(group, message.to_layer())
         except Exception as error:
             # The layer is down (Redis restarting): the other deliveries are still tried; a
             # visitor's screen is corrected by the next maintenance step, a counsellor's by
@@ -221,7 +229,68 @@ async def publish(messages: Iterable[Delivery], *, loads: list[dict[str, Any]],
         await lobby_figures.changed(loads)
     if colleagues is not None:
         try:
-            await layer.group_send(STAFF_GROUP, {"type": "desk.colleagues",
-                                                 "colleagues": colleagues})
+            await layer.group_send(STAFF_GROUP, DeskColleagues(colleagues=colleagues).to_layer())
         except Exception as error:
             logger.warning("could not publish the colleague list: %s", type(error).__name__)
+
+
+@dataclass(frozen=True)
+class _Captured:
+    """What the frames of a change show beyond its events, read in the same atomic step."""
+
+    summaries: dict[str, ConversationSummary]
+    cards: dict[str, CounsellorCard]
+    shifts: dict[str, Shift | None]
+    loads: list[dict[str, Any]]
+    colleagues: list[dict[str, Any]] | None
+    version: int
+
+
+# Events after which the colleague list (status, load) changes for everyone on shift.
+_COLLEAGUE_EVENTS = (
+    ev.CounsellorOnline, ev.CounsellorPaused, ev.CounsellorResumed, ev.CounsellorDraining,
+    ev.CounsellorWentOffline, ev.CounsellorLost, ev.ConversationStarted, ev.ConversationEnded,
+    ev.CounsellorInvited, ev.CounsellorLeftConversation, ev.ConversationTransferred,
+)
+_SHIFT_EVENTS = (ev.CounsellorOnline, ev.CounsellorLost, ev.CounsellorWentOffline,
+                 ev.CounsellorPaused, ev.CounsellorResumed, ev.CounsellorDraining)
+
+
+class DeskPublisher:
+    """The desk's event handler that tells clients (chat/runtime.py registers it)."""
+
+    def capture(self, state: DeskState, events: Sequence[ev.Event], now: float) -> _Captured:
+        conversation_ids: set[str] = set()
+        counsellor_ids: set[str] = set()
+        poles: set[str] = set()
+        for event in events:
+            token = getattr(event, "token", None)
+            ticket = state.tickets.get(token) if token else None
+            if ticket is not None and ticket.conversation_id:
+                conversation_ids.add(ticket.conversation_id)
+            if conversation_id := getattr(event, "conversation_id", None):
+                conversation_ids.add(conversation_id)
+            if counsellor_id := getattr(event, "counsellor_id", None):
+                counsellor_ids.add(counsellor_id)
+            for attribute in ("pole", "from_pole", "to_pole"):
+                if pole := getattr(event, attribute, None):
+                    poles.add(pole)
+            if isinstance(event, _SHIFT_EVENTS):
+                counsellor = state.counsellors.get(event.counsellor_id)
+                poles.update(counsellor.poles if counsellor else getattr(event, "poles", ()))
+        summaries = {cid: conversation_summary(state, state.conversations[cid])
+                     for cid in conversation_ids if cid in state.conversations}
+        cards = {cid: counsellor_card(state.counsellors[cid])
+                 for cid in counsellor_ids if cid in state.counsellors}
+        shifts = {cid: shift_of(state.counsellors.get(cid)) for cid in counsellor_ids}
+        colleague_list = None
+        if any(isinstance(event, _COLLEAGUE_EVENTS) for event in events):
+            colleague_list = [card.model_dump(mode="json") for card in colleagues(state)]
+        config = desk_config(now)
+        loads = [load_figures(pole_load(state, pole, now, config)) for pole in sorted(poles)]
+        return _Captured(summaries, cards, shifts, loads, colleague_list, state.version)
+
+    async def handle(self, events: Sequence[ev.Event], captured: _Captured) -> None:
+        await publish(deliveries(events, summaries=captured.summaries, cards=captured.cards,
+                                 shifts=captured.shifts, version=captured.version),
+                      loads=captured.loads, colleagues=captured.colleagues)

@@ -1,8 +1,8 @@
 """The hot path: chat text, typing and cards from one socket to the others of a conversation.
 
 No database and no store on the way: a message is sanitised once, written to the sockets of
-this process (`chat/fanout.py`), crosses the channel layer for the others (with Redis, its
-pub/sub layer: it never rests in a key) and is forgotten.
+this process (`virtualcite/realtime/fanout.py`), crosses the channel layer for the others
+(with Redis, its pub/sub layer: it never rests in a key) and is forgotten.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Literal
 from channels.db import database_sync_to_async
 
 from chat.errors import UnknownResource
-from chat.fanout import deliver
 from chat.frames import (
     ColleagueMessageOut,
     CounsellorCard,
@@ -23,8 +22,9 @@ from chat.frames import (
     TypingOut,
 )
 from chat.identity import STAFF_GROUP
-from chat.sanitize import text_to_html
 from virtualcite.models import Resource
+from virtualcite.realtime.fanout import deliver
+from virtualcite.realtime.sanitize import text_to_html
 
 Sender = Literal["visitor", "counsellor"]
 

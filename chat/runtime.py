@@ -1,56 +1,87 @@
-"""The desk's per-process singletons: its store, clock, rules configuration and directory.
+"""The desk on the realtime runtime: its store, clock, rules configuration and directory.
 
-Built lazily on first use from the settings (`REDIS_URL` picks the store), so importing the
-app never opens a connection. Tests call `reset_runtime()` between event loops.
+The desk is one aggregate (`DESK_KEY`) of the app `desk`, declared in chat/apps.py; this
+module is how the desk's services reach it. Nothing here opens a connection before first use.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
 
-from django.conf import settings
 from django.utils import timezone
 
 from chat.core.model import DeskConfig, DeskState
 from chat.directory import PoleDirectory
-from chat.store import build_desk_store
-from chat.store.base import StateStore
+from virtualcite.realtime.runner import Change
+from virtualcite.realtime.runtime import RealtimeApp, realtime
+from virtualcite.realtime.store.base import StateStore
+from virtualcite.realtime.store.connections import ConnectionRegistry
+
+DESK_APP = "desk"
+# The Cité's one desk (a network of Cités would run one deployment each).
+DESK_KEY = "cite"
 
 
-def wall_clock() -> float:
-    return time.time()
-
-
-@dataclass
 class DeskRuntime:
-    store: StateStore[DeskState]
-    config: DeskConfig = field(default_factory=DeskConfig)
-    directory: PoleDirectory = field(default_factory=PoleDirectory)
+    """What the desk's services use of the process's runtime, in the desk's terms."""
+
+    def __init__(self, app: RealtimeApp[DeskState]) -> None:
+        self.app = app
+        self.directory = PoleDirectory()
+
+    @property
+    def store(self) -> StateStore[DeskState]:
+        return self.app.store(DESK_KEY)
+
+    @property
+    def connections(self) -> ConnectionRegistry:
+        return self.app.connections
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self.app.runner.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], float]) -> None:
+        """Tests move time forward by giving the desk another clock."""
+        self.app.runner.clock = clock
 
     def now(self) -> float:
-        return wall_clock()
+        return self.app.runner.clock()
+
+    @property
+    def config(self) -> DeskConfig:
+        """The rules' configuration now (its "today" follows the Cité's clock changes)."""
+        return desk_config(self.now())
+
+    async def run(self, change: Change[DeskState, Any]) -> Any:
+        return await self.app.run(DESK_KEY, change)
 
 
-_runtime: DeskRuntime | None = None
+_desk: DeskRuntime | None = None
 
 
 def desk_runtime() -> DeskRuntime:
-    global _runtime
-    if _runtime is None:
-        _runtime = DeskRuntime(store=build_desk_store(settings.REDIS_URL), config=_config())
-    return _runtime
+    global _desk
+    app = realtime().app(DESK_APP)
+    if _desk is None or _desk.app is not app:  # a reset runtime builds a new app
+        _desk = DeskRuntime(app)
+    return _desk
 
 
-def _config() -> DeskConfig:
-    """The rules' defaults (docs/routing.md), with "today" starting at the Cité's midnight."""
-    offset = timezone.localtime().utcoffset()
-    return DeskConfig(day_offset_seconds=offset.total_seconds() if offset else 0.0)
+def desk_config(now: float) -> DeskConfig:
+    """The rules' defaults (docs/routing.md), with "today" starting at the Cité's midnight.
+
+    The offset is the Cité's at `now`, so "today" moves with a change to or from summer time
+    (read once per process, it was an hour off until the next restart).
+    """
+    offset = timezone.localtime(datetime.fromtimestamp(now, tz=UTC)).utcoffset()
+    return _config_for(offset.total_seconds() if offset else 0.0)
 
 
-async def reset_runtime() -> None:
-    """Forget the singletons (closing the store's connections); the stored state stays."""
-    global _runtime
-    if _runtime is not None:
-        await _runtime.store.close()
-    _runtime = None
+@lru_cache(maxsize=4)
+def _config_for(day_offset_seconds: float) -> DeskConfig:
+    return DeskConfig(day_offset_seconds=day_offset_seconds)

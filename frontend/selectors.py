@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from virtualcite.models import OpeningHours, Pole, Resource, Role, StaffProfile
+from virtualcite.roles import counsellor_profiles
 
 
 @dataclass(frozen=True)
@@ -91,10 +92,7 @@ def counsellor_profile_get(*, user: AbstractBaseUser | AnonymousUser) -> StaffPr
     """The staff profile of a logged-in user when they hold the counsellor role, else None."""
     if not user.is_authenticated:
         return None
-    profile = StaffProfile.objects.filter(user_id=user.pk).prefetch_related("poles").first()
-    if profile is None or not profile.has_role(Role.COUNSELLOR):
-        return None
-    return profile
+    return counsellor_profiles().filter(user_id=user.pk).prefetch_related("poles").first()
 
 
 def staff_roles_get(*, user: AbstractBaseUser | AnonymousUser) -> set[Role]:
@@ -142,7 +140,7 @@ class PoleFigures:
 
 
 def live_pole_figures_list(figures: dict[str, dict[str, Any]]) -> list[PoleFigures]:
-    """Every active pole with the desk's live figures (`chat.services.pole_figures`; a pole
+    """Every active pole with the desk's live figures (`chat.selectors.pole_figures`; a pole
     with no queue and nobody on shift has none: zero)."""
 
     def minutes(seconds: float | None) -> int | None:

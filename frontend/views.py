@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from chat.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 from frontend.selectors import (
     PoleFigures,
     conversations_today_get,
@@ -25,6 +24,7 @@ from frontend.selectors import (
     staff_roles_get,
 )
 from virtualcite.models import Role
+from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 def _live_figures() -> list[PoleFigures] | None:
     """The desk's live figures per pole, or None when its store does not answer."""
-    from chat.services import pole_figures
+    from chat.selectors import pole_figures
 
     try:
         figures = async_to_sync(pole_figures)()

@@ -12,8 +12,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from chat.decoding import frame_types
 from chat.frames import COUNSELLOR_FRAMES, VISITOR_FRAMES
+from virtualcite.realtime.decoding import frame_types
 
 KNOWN_TYPES = sorted(frame_types(VISITOR_FRAMES) | frame_types(COUNSELLOR_FRAMES))
 

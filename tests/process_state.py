@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from channels.layers import channel_layers
 
-from chat.fanout import layer_health, local_groups
 from chat.lobby import lobby_figures
 from chat.presence import presence
+from virtualcite.realtime.fanout import layer_health, local_groups
 
 
 def reset_process_state() -> None:

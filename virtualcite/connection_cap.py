@@ -25,9 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chat.codes import CloseCode
 from virtualcite.config import Network
 from virtualcite.proxy import client_address
+from virtualcite.realtime.protocol import CloseCode
 
 logger = logging.getLogger(__name__)
 

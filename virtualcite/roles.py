@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import QuerySet
 
-from virtualcite.models import Role
+from virtualcite.models import Role, StaffProfile
 
 # Managers keep the directory in the admin (the brief: poles, institutions, counsellors, rooms,
 # shifts and resources); apps add their models here as they come.
@@ -35,3 +36,12 @@ def sync_role_groups(**kwargs: Any) -> None:
         for permission in permissions
         if permission.content_type.model in MANAGER_MODELS[permission.content_type.app_label]
     )
+
+
+def counsellor_profiles() -> QuerySet[StaffProfile]:
+    """The staff profiles that may counsel now: an active account in the counsellor group.
+
+    The one definition, used by the desk's socket (every frame's role check) and the pages.
+    """
+    return StaffProfile.objects.filter(user__is_active=True,
+                                       user__groups__name=Role.COUNSELLOR.value)

@@ -6,7 +6,7 @@ keeps the connection): the buffer, and the process's memory, grow without bound 
 desk believes the frames were delivered. Twisted tells a registered producer when a socket's
 buffer passes its high-water mark (64 KiB) and when it has drained; a socket that is told
 to pause and still has more than MAX_UNSENT_BYTES written to it before draining is dropped.
-Its consumer then ends like any closed socket (its lease lapses, chat/consumers/base.py).
+Its consumer then ends like any closed socket (its lease lapses, virtualcite/realtime/socket.py).
 
 Autobahn, under daphne, fails a connection by dropping TCP (`failByDrop`): a client that sent
 a text frame of invalid UTF-8, or a frame above daphne's size limit, sees only 1006 and cannot

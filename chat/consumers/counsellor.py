@@ -3,16 +3,11 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
-from channels.db import database_sync_to_async
-
-from chat import relay, services
-from chat.codes import CloseCode, ErrorCode
+from chat import relay, selectors, services
 from chat.consumers.base import DeskSocket
-from chat.core.errors import InvalidCapacity, NotOnShift
+from chat.core.errors import NotInConversation, NotOnShift
 from chat.core.reform import DESK_RESTARTED, CounsellorMemento
-from chat.errors import Forbidden, NotInConversation
 from chat.frames import (
     COUNSELLOR_FRAMES,
     Accept,
@@ -23,18 +18,15 @@ from chat.frames import (
     CounsellorState,
     Decline,
     EndByCounsellor,
-    Hello,
     Invite,
     LeaveConversation,
     MessageIn,
     Pause,
-    Ping,
-    Pong,
     Resume,
     SendResource,
     ShiftEnd,
     ShiftStart,
-    StaffSnapshot,
+    StaffStateFrame,
     StaffWelcome,
     Transfer,
     TypingIn,
@@ -45,10 +37,12 @@ from chat.identity import (
     counsellor_group,
     new_conversation_id,
 )
+from chat.messages import DeskColleagues, DeskFrame
 from chat.outcomes import outcome_labels
 from chat.presence import presence
-from chat.services import StaffMember
-from virtualcite.models import Role, StaffProfile
+from chat.selectors import StaffMember
+from virtualcite.realtime.errors import Forbidden
+from virtualcite.realtime.protocol import CloseCode, Hello
 
 # A role withdrawn in the admin (or an account deactivated) takes effect within this delay,
 # without a database query on every chat message.
@@ -71,7 +65,7 @@ class CounsellorSocket(DeskSocket):
             await self.close_with(CloseCode.UNAUTHENTICATED)
             return
         self.user_id = user.pk
-        self.member = await database_sync_to_async(_load_member)(user.pk)
+        self.member = await selectors.staff_member(user_id=user.pk)
         self.checked_at = time.monotonic()
         if self.member is None:
             await self.close_with(CloseCode.FORBIDDEN)
@@ -90,12 +84,12 @@ class CounsellorSocket(DeskSocket):
         if self.member is None or self.closed:
             return
         if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
-            self.member = await database_sync_to_async(_load_member)(self.user_id)
+            self.member = await selectors.staff_member(user_id=self.user_id)
             self.checked_at = time.monotonic()
             if self.member is None:
                 # May no longer counsel: the shift ends now, her visitors go back to the
                 # head of their queues instead of waiting for a lease to lapse.
-                await self.send_error(ErrorCode.FORBIDDEN)
+                await self.send_error(Forbidden)
                 await self.close_with(CloseCode.FORBIDDEN)
                 if self.present_as is not None:
                     await services.counsellor_remove(counsellor_id=self.present_as)
@@ -123,7 +117,7 @@ class CounsellorSocket(DeskSocket):
 
     async def _current_state(self) -> CounsellorState:
         """The desk's truth for this counsellor, with the conversation groups aligned on it."""
-        state, groups, self.memento = await services.counsellor_state(
+        state, groups, self.memento = await selectors.counsellor_state(
             member=self.me, poles=await self.pole_statuses(all_poles=True))
         for group in set(self.conversations.values()) - set(groups.values()):
             await self.leave_group(group)
@@ -135,18 +129,10 @@ class CounsellorSocket(DeskSocket):
     async def _answer_with_state(self) -> None:
         """Reply to a shift change with the full state: the screen never depends on an event
         that may still be on its way."""
-        await self.send_frame(StaffSnapshot(state=await self._current_state()))
-
-    async def on_ping(self, frame: Ping) -> None:
-        await self.send_frame(Pong(server_time=self.server_time()))
+        await self.send_frame(StaffStateFrame(state=await self._current_state()))
 
     async def on_shift_start(self, frame: ShiftStart) -> None:
-        poles = list(dict.fromkeys(frame.poles))
-        if not set(poles) <= set(self.me.poles):
-            raise Forbidden()
-        if frame.capacity > self.me.max_conversations:
-            raise InvalidCapacity(frame.capacity)
-        await services.counsellor_shift_start(member=self.me, poles=poles,
+        await services.counsellor_shift_start(member=self.me, poles=frame.poles,
                                               capacity=frame.capacity)
         await self._answer_with_state()
 
@@ -165,7 +151,7 @@ class CounsellorSocket(DeskSocket):
     async def on_accept(self, frame: Accept) -> None:
         # Listen to the conversation before it exists: the visitor's first message, sent as
         # soon as they see the match, must find this socket subscribed.
-        group = await services.offer_group(counsellor_id=self.me.id, visitor=frame.visitor)
+        group = await selectors.offer_group(counsellor_id=self.me.id, visitor=frame.visitor)
         await self.join_group(group)
         conversation_id = new_conversation_id()
         try:
@@ -225,25 +211,25 @@ class CounsellorSocket(DeskSocket):
                                      hours=frame.hours)
 
     async def on_colleague_message(self, frame: ColleagueMessageIn) -> None:
-        if not await services.counsellor_on_shift(counsellor_id=self.me.id):
+        if not await selectors.counsellor_on_shift(counsellor_id=self.me.id):
             raise NotOnShift(self.me.id)
         await relay.colleague_message(author=self.me.card, text=frame.text,
                                       help_wanted=frame.help)
 
     # --- desk events ----------------------------------------------------------------------
 
-    async def on_desk_frame(self, message: dict[str, Any]) -> bool:
-        frame = message["frame"]
+    async def on_desk_frame(self, message: DeskFrame) -> bool:
+        frame = message.frame
         if frame["type"] == "conversation":
             # chat/publisher.py: a `conversation` frame joins exactly the conversation's group.
-            self.conversations[frame["conversation"]["id"]] = message["join"][0]
+            self.conversations[frame["conversation"]["id"]] = message.join[0]
         elif frame["type"] == "conversation_closed":
             self.conversations.pop(frame["conversation"], None)
         return True
 
-    async def desk_colleagues(self, message: dict[str, Any]) -> None:
+    async def desk_colleagues(self, message: DeskColleagues) -> None:
         await self.send_frame(Colleagues.model_validate(
-            {"type": "colleagues", "colleagues": message["colleagues"]}))
+            {"type": "colleagues", "colleagues": message.colleagues}))
 
     async def desk_lost(self) -> None:
         """The desk's state was lost: its conversations are closed for this page."""
@@ -262,17 +248,3 @@ class CounsellorSocket(DeskSocket):
             raise NotInConversation()
         return conversation_id
 
-
-def _load_member(user_id: int) -> StaffMember | None:
-    """The counsellor behind a session, or None if the account may not counsel."""
-    profile = (StaffProfile.objects.select_related("user", "institution")
-               .filter(user_id=user_id, user__is_active=True,
-                       user__groups__name=Role.COUNSELLOR).first())
-    if profile is None:
-        return None
-    return StaffMember(
-        id=str(user_id), display_name=profile.display_name,
-        institution=profile.institution.short_name if profile.institution else "",
-        poles=tuple(profile.poles.filter(active=True).values_list("slug", flat=True)),
-        max_conversations=profile.max_conversations,
-    )

@@ -4,38 +4,35 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any
 
 from chat import relay, services
-from chat.codes import CloseCode, ErrorCode
 from chat.consumers.base import DeskSocket
+from chat.core.errors import UnknownTicket
 from chat.core.reform import DESK_RESTARTED, VisitorMemento
 from chat.errors import NoConversation, NothingToRate
 from chat.frames import (
     VISITOR_FRAMES,
     EndByVisitor,
     Ended,
-    Hello,
     Join,
     Leave,
     Left,
     Lobby,
     MessageIn,
-    Ping,
-    Pong,
     Position,
     Queued,
     Rate,
     Rated,
-    Snapshot,
+    StateFrame,
     TypingIn,
     VisitorState,
     Welcome,
 )
 from chat.identity import LOBBY_GROUP, conversation_group, new_token, visitor_group
-from chat.limits import CONNECTION_TTL_SECONDS, MAX_CONNECTIONS_PER_TOKEN
+from chat.messages import DeskFrame
 from chat.presence import presence
-from chat.runtime import desk_runtime
+from virtualcite.realtime.errors import TooManyConnections
+from virtualcite.realtime.protocol import CloseCode, Hello
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +99,7 @@ class VisitorSocket(DeskSocket):
         """Answered on this socket: a `left` published to the token's group could reach it
         after the answer to a `join` sent just after (frames are answered in order)."""
         if self.token is None:
-            await self.send_error(ErrorCode.UNKNOWN_TICKET, frame_type=frame.type)
+            await self.send_error(UnknownTicket, frame_type=frame.type)
             return
         after = await services.visitor_leave(token=self.token)
         if after is None:
@@ -135,18 +132,17 @@ class VisitorSocket(DeskSocket):
         self.rateable = None
         await self.send_frame(Rated(conversation=frame.conversation))
 
-    async def on_ping(self, frame: Ping) -> None:
+    async def heartbeat(self) -> None:
         if self.token:
-            await desk_runtime().store.connection_refresh(
-                visitor_group(self.token), self.channel_name, CONNECTION_TTL_SECONDS)
-        await self.send_frame(Pong(server_time=self.server_time()))
+            await services.visitor_connection_refresh(token=self.token,
+                                                      connection_id=self.channel_name)
 
     # --- desk events ----------------------------------------------------------------------
 
-    async def on_desk_frame(self, message: dict[str, Any]) -> bool:
-        frame = message["frame"]
+    async def on_desk_frame(self, message: DeskFrame) -> bool:
+        frame = message.frame
         kind = frame["type"]
-        version = int(message.get("version", 0))
+        version = message.version
         if self.token is None:
             return False  # about a place this socket gave up (`left` was its answer)
         if version < self.state_version or (kind == "position"
@@ -159,7 +155,7 @@ class VisitorSocket(DeskSocket):
                 self.memento = dataclasses.replace(self.memento, chatting=True)
         elif kind in {"ended", "transferred"}:
             self.conversation = None
-            self.rateable = message.get("rateable") or self.rateable
+            self.rateable = message.rateable or self.rateable
             self.shown = None
         elif kind == "position":
             self.position_version = version
@@ -210,7 +206,7 @@ class VisitorSocket(DeskSocket):
         self.mismatch = None
         self.conversation = state.conversation
         self._showing(state)
-        await self.send_frame(Snapshot(state=state))
+        await self.send_frame(StateFrame(state=state))
 
     def _showing(self, state: VisitorState) -> None:
         """Record the full state the page is being given."""
@@ -223,11 +219,9 @@ class VisitorSocket(DeskSocket):
 
         A refusal names the frame that asked for the token (`hello` or `join`)."""
         await self._release_token()
-        count = await desk_runtime().store.connection_add(
-            visitor_group(token), self.channel_name, CONNECTION_TTL_SECONDS)
-        if count > MAX_CONNECTIONS_PER_TOKEN:
-            await desk_runtime().store.connection_remove(visitor_group(token), self.channel_name)
-            await self.send_error(ErrorCode.TOO_MANY_CONNECTIONS, frame_type=frame_type)
+        if not await services.visitor_connection_open(token=token,
+                                                      connection_id=self.channel_name):
+            await self.send_error(TooManyConnections, frame_type=frame_type)
             await self.close_with(CloseCode.TOO_MANY_CONNECTIONS)
             return False
         self.token = token
@@ -247,7 +241,7 @@ class VisitorSocket(DeskSocket):
         self.conversation = None
         last_here = presence.remove_visitor(token, self)
         try:
-            await desk_runtime().store.connection_remove(visitor_group(token), self.channel_name)
+            await services.visitor_connection_close(token=token, connection_id=self.channel_name)
             if last_here:
                 await services.visitor_disconnect(token=token)
         except Exception:

@@ -11,9 +11,9 @@ import pytest
 from chat.core import desk
 from chat.core.model import DeskState, TicketStatus
 from chat.core.testing import join, online
-from chat.store.codec import Codec
-from chat.store.errors import StateCorrupt
-from chat.store.layout import Layout, Mirror
+from virtualcite.realtime.store.codec import Codec
+from virtualcite.realtime.store.errors import StateCorrupt
+from virtualcite.realtime.store.layout import Layout, Mirror
 
 NOW = 1_000_000.0
 

@@ -19,11 +19,11 @@ from chat.core import desk
 from chat.core.events import VisitorQueued
 from chat.core.model import DeskState
 from chat.core.testing import join, of_kind
-from chat.store import redis_scripts as scripts
-from chat.store.errors import StateCorrupt, StoreBusy, StoreUnavailable
-from chat.store.redis import RedisStateStore
 from tests.redis_server import RedisServer
 from tests.waiting import wait_for
+from virtualcite.realtime.store import redis_scripts as scripts
+from virtualcite.realtime.store.errors import StateCorrupt, StoreBusy, StoreUnavailable
+from virtualcite.realtime.store.redis import RedisStateStore
 
 pytestmark = pytest.mark.redis
 

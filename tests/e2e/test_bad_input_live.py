@@ -19,11 +19,11 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from chat.codes import CloseCode
-from chat.limits import FRAME_BURST, MAX_FRAME_BYTES, MAX_VIOLATIONS
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
 from virtualcite.cli import WEBSOCKET_MAX_MESSAGE_BYTES
+from virtualcite.realtime.limits import FRAME_BURST, MAX_FRAME_BYTES, MAX_VIOLATIONS
+from virtualcite.realtime.protocol import CloseCode
 
 # Invalid UTF-8 (RFC 3629): 0xFF never appears in UTF-8; a lone continuation byte; an
 # overlong encoding of "/"; an encoded surrogate.

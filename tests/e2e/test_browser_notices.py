@@ -28,7 +28,7 @@ from chat.frames import (
     Position,
     Queued,
     Requeued,
-    Snapshot,
+    StateFrame,
     VisitorState,
     Welcome,
 )
@@ -135,7 +135,7 @@ def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue(
     screenshot(page, "notice-counsellor-lost")
 
     # A state frame is the truth: it replaces whatever the screen showed.
-    desk.push(Snapshot(state=VisitorState(status="chatting", pole="find-a-job",
+    desk.push(StateFrame(state=VisitorState(status="chatting", pole="find-a-job",
                                           conversation="k2", counsellors=[KARIM])))
     expect(page.locator("#chat-panel")).to_be_visible()
     expect(page.locator("#chat-with")).to_contain_text("Karim (AFPA)")

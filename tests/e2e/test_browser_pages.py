@@ -7,9 +7,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from chat.limits import HEARTBEAT_SECONDS
 from tests.e2e.browser import collect_errors, new_page, screenshot
 from tests.e2e.live_server import LiveServer
+from virtualcite.realtime.limits import HEARTBEAT_SECONDS
 
 pytestmark = pytest.mark.browser
 

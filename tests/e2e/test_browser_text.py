@@ -8,10 +8,10 @@ import sys
 import pytest
 from playwright.sync_api import Browser
 
-from chat.sanitize import text_to_html
-from chat.visible import is_blank
 from tests.e2e.browser import collect_errors, new_page
 from tests.e2e.live_server import LiveServer
+from virtualcite.realtime.sanitize import text_to_html
+from virtualcite.realtime.visible import is_blank
 
 pytestmark = pytest.mark.browser
 

@@ -28,8 +28,8 @@ import pytest
 import websockets
 from websockets.asyncio.client import connect
 
-from chat.codes import CloseCode
 from tests.e2e.live_server import LiveServer
+from virtualcite.realtime.protocol import CloseCode
 
 CLIENT = "127.0.0.2"
 PROXY = "127.0.0.3"

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 import websockets
 
-from chat.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
+from virtualcite.realtime.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
 
 CANARY = "kanarie-4d1c"
 NESTING = 5_000  # past pydantic's JSON nesting limit (200) and Python's recursion limit (1,000)

@@ -8,8 +8,8 @@ import pytest
 from django.test import override_settings
 
 from chat.presence import presence
-from chat.runtime import reset_runtime
 from tests.integration.desk_client import DeskClient
+from virtualcite.realtime.runtime import reset_runtime
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from chat.core import desk
 from chat.core.errors import DeskError
 from chat.core.events import Event
 from chat.core.model import DeskConfig, DeskState, PolePolicy
-from chat.store.redis import RedisStateStore
+from virtualcite.realtime.store.redis import RedisStateStore
 
 POLES = ["emploi", "formation", "orientation", "creation", "international"]
 POLICIES = {pole: PolePolicy(slug=pole, capacity=10_000, is_open=True) for pole in POLES}

@@ -21,11 +21,11 @@ import pytest
 from channels.db import database_sync_to_async
 
 from chat.consumers import counsellor as counsellor_consumer
-from chat.decoding import frame_types
 from chat.frames import COUNSELLOR_FRAMES, SERVER_FRAMES, VISITOR_FRAMES
 from tests.frame_inputs import KNOWN_TYPES as ALL_TYPES
 from tests.frame_inputs import sample
 from tests.integration.desk_client import DeskClient, session_headers
+from virtualcite.realtime.decoding import frame_types
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 

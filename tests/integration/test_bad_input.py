@@ -19,10 +19,7 @@ from html.parser import HTMLParser
 import pytest
 from channels.db import database_sync_to_async
 
-from chat import runtime
-from chat.codes import CloseCode
 from chat.identity import new_token
-from chat.limits import FRAME_BURST, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_VIOLATIONS
 from chat.runtime import desk_runtime
 from tests.integration.desk_client import DeskClient
 from tests.integration.people import (
@@ -36,6 +33,13 @@ from tests.integration.people import (
     visitor,
     waiting_visitor,
 )
+from virtualcite.realtime.limits import (
+    FRAME_BURST,
+    MAX_FRAME_BYTES,
+    MAX_MESSAGE_CHARS,
+    MAX_VIOLATIONS,
+)
+from virtualcite.realtime.protocol import CloseCode
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
@@ -463,7 +467,7 @@ async def test_an_expired_token_resumes_nothing(monkeypatch: pytest.MonkeyPatch)
     guest, token = await waiting_visitor()
     await guest.close()
     grace = desk_runtime().config.visitor_grace
-    monkeypatch.setattr(runtime, "wall_clock", lambda: time.time() + grace + 1)
+    desk_runtime().clock = lambda: time.time() + grace + 1
     again = DeskClient("/ws/visitor/")
     await again.connect()
     await again.send(type="hello", token=token)
@@ -651,7 +655,7 @@ async def test_a_counsellor_whose_role_is_withdrawn_mid_shift_is_closed_and_lets
     await presence.maintain_once()
     assert hugo.me_id not in (await desk_runtime().store.read()).counsellors, \
         "a counsellor who may no longer counsel is still on the desk"
-    assert hugo.me_id not in presence.live_counsellors()
+    assert hugo.me_id not in presence.counsellors.live_keys()
     await a_new_visitor_can_still_join()
 
 

@@ -6,11 +6,12 @@ import time
 
 import pytest
 
-from chat.codes import CloseCode
+from chat.messages import DeskFrame
 from chat.presence import presence
 from chat.runtime import desk_runtime
 from tests.integration.desk_client import DeskClient
 from tests.integration.test_consumers import counsellor, visitor
+from virtualcite.realtime.protocol import CloseCode
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
@@ -87,7 +88,7 @@ async def test_a_blocked_visitor_is_told_and_cannot_join_again() -> None:
 
 
 async def test_a_socket_that_never_says_hello_is_closed(monkeypatch) -> None:
-    monkeypatch.setattr("chat.consumers.base.HELLO_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr("virtualcite.realtime.socket.HELLO_TIMEOUT_SECONDS", 0.2)
     silent = DeskClient("/ws/visitor/")
     await silent.connect()
     assert (await silent.communicator.receive_output(timeout=2))["code"] == CloseCode.HELLO_TIMEOUT
@@ -101,7 +102,7 @@ async def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue(
     await camille.close()  # the browser is gone; the lease is no longer renewed
     runtime = desk_runtime()
     later = time.time() + runtime.config.lease_ttl + 1
-    runtime.now = lambda: later  # type: ignore[method-assign]
+    runtime.clock = lambda: later
     await presence.maintain_once()
     requeued = await guest.expect("requeued")
     await presence.maintain_once()  # the page is corrected when a difference lasts two steps
@@ -137,7 +138,7 @@ async def test_a_lost_colleague_of_a_shared_conversation_is_named_to_both_sides(
     await karim.close()  # Karim's browser is gone; Camille's socket keeps her lease
     runtime = desk_runtime()
     later = time.time() + runtime.config.lease_ttl + 1
-    runtime.now = lambda: later  # type: ignore[method-assign]
+    runtime.clock = lambda: later
     await presence.maintain_once()
     for side in (camille, guest):
         left = await side.expect("counsellor_left")
@@ -164,8 +165,8 @@ async def test_a_greeting_sent_at_once_reaches_a_visitor_whose_socket_is_slow_to
     heard = asyncio.Event()
     handle = VisitorSocket.desk_frame
 
-    async def slow(self: VisitorSocket, message: dict) -> None:
-        if message["frame"]["type"] == "matched":
+    async def slow(self: VisitorSocket, message: DeskFrame) -> None:
+        if message.frame["type"] == "matched":
             await heard.wait()
         await handle(self, message)
 

@@ -9,11 +9,12 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from chat.codes import CloseCode
-from chat.limits import LOBBY_INTERVAL_SECONDS, MAX_CONNECTIONS_PER_TOKEN, MAX_MESSAGE_CHARS
+from chat.limits import LOBBY_INTERVAL_SECONDS
 from chat.lobby import lobby_figures
 from chat.models import ConversationRecord
 from tests.integration.desk_client import DeskClient, session_headers
+from virtualcite.realtime.limits import MAX_CONNECTIONS_PER_TOKEN, MAX_MESSAGE_CHARS
+from virtualcite.realtime.protocol import CloseCode
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 

@@ -97,7 +97,7 @@ def test_two_processes_never_assign_a_visitor_twice_nor_lose_one(
 def _stored_desk(redis_url: str, namespace: str) -> DeskState:
     import asyncio
 
-    from chat.store.redis import RedisStateStore
+    from virtualcite.realtime.store.redis import RedisStateStore
 
     async def read() -> DeskState:
         store = RedisStateStore(redis_url, namespace=namespace, state_factory=DeskState)

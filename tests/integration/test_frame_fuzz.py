@@ -18,18 +18,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chat.codes import CloseCode, ErrorCode
 from chat.frames import SERVER_FRAMES
 from chat.presence import presence
-from chat.runtime import desk_runtime, reset_runtime
+from chat.runtime import desk_runtime
 from tests.frame_inputs import texts
 from tests.integration.desk_client import DeskClient
 from tests.integration.people import counsellor, waiting_visitor
+from virtualcite.realtime.errors import documented_codes
+from virtualcite.realtime.protocol import CloseCode
+from virtualcite.realtime.runtime import reset_runtime
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
 DOCUMENTED_CLOSES = {int(code) for code in CloseCode}
-ERROR_CODES = {code.value for code in ErrorCode}
+ERROR_CODES = documented_codes()
 # A fresh desk per example keeps examples apart; the live_desk fixture's database and
 # directory stay (no example writes to them), hence the health check.
 FUZZ_SETTINGS = settings(max_examples=30, deadline=None,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chat import services
+from chat import publisher
 from chat.presence import presence
 from chat.runtime import desk_runtime
 from tests.integration.test_consumers import visitor
@@ -30,7 +30,7 @@ async def test_join_leave_join_sent_at_once_are_answered_in_order_and_keep_the_l
     await guest.send(type="ping")
     await guest.expect("pong")  # any late `left` has been handled by now
     assert kept in (await desk_runtime().store.read()).tickets
-    assert kept in presence.live_tokens(), "the socket let go of the place the page holds"
+    assert kept in presence.visitors.live_keys(), "the socket let go of the place the page holds"
     await guest.close()
 
 
@@ -44,7 +44,7 @@ async def test_positions_published_out_of_order_never_move_a_visitor_back(
 
     # The first leave's events are held back (a slow database write) until the second
     # leave's are out: the third visitor's socket receives "1" and then the stale "2".
-    original = services.publish
+    original = publisher.publish
     first_held, second_out = asyncio.Event(), asyncio.Event()
     calls = 0
 
@@ -59,7 +59,7 @@ async def test_positions_published_out_of_order_never_move_a_visitor_back(
             await original(*args, **kwargs)
             second_out.set()
 
-    monkeypatch.setattr(services, "publish", reordered)
+    monkeypatch.setattr(publisher, "publish", reordered)
     await first.send(type="leave")
     await asyncio.wait_for(first_held.wait(), timeout=3)
     await second.send(type="leave")

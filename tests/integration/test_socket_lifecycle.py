@@ -17,7 +17,6 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from chat import services
-from chat.codes import CloseCode
 from chat.core.model import TicketStatus
 from chat.identity import STAFF_GROUP, visitor_group
 from chat.presence import presence
@@ -25,6 +24,7 @@ from chat.runtime import desk_runtime
 from tests.integration.desk_client import DeskClient
 from tests.integration.test_consumer_journeys import matched_pair
 from tests.integration.test_consumers import counsellor, visitor
+from virtualcite.realtime.protocol import CloseCode
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
@@ -107,7 +107,7 @@ async def test_a_visitor_socket_whose_desk_event_handler_fails_is_closed_and_rel
     # A desk event the socket cannot handle (it raises KeyError): a bug's stand-in.
     await get_channel_layer().group_send(visitor_group(token), {"type": "desk.frame"})
     assert await expect_close(guest) == CloseCode.INTERNAL_ERROR
-    assert token not in presence.live_tokens()
+    assert token not in presence.visitors.live_keys()
     assert await released(token)  # the grace period runs
 
 
@@ -121,7 +121,7 @@ async def test_fifty_crashed_sockets_do_not_fill_a_queue() -> None:
         tokens.append(token)
     runtime = desk_runtime()
     later = time.time() + runtime.config.visitor_grace + 1
-    runtime.now = lambda: later  # type: ignore[method-assign]
+    runtime.clock = lambda: later
     await presence.maintain_once()
     state = await runtime.store.read()
     assert not set(tokens) & set(state.tickets), "crashed sockets kept their places"
@@ -138,7 +138,7 @@ async def test_a_counsellor_whose_handler_fails_is_no_longer_kept_on_shift() -> 
     assert await counsellor_gone(camille.me_id)
     runtime = desk_runtime()
     later = time.time() + runtime.config.lease_ttl + 1
-    runtime.now = lambda: later  # type: ignore[method-assign]
+    runtime.clock = lambda: later
     await presence.maintain_once()
     assert (await guest.expect("requeued"))["reason"] == "counsellor_lost"
     await guest.close()
@@ -207,7 +207,7 @@ async def test_a_dropped_counsellor_keeps_only_a_short_lease() -> None:
     assert await counsellor_gone(camille.me_id)
     runtime = desk_runtime()
     soon = time.time() + runtime.config.dropped_lease + 0.5
-    runtime.now = lambda: soon  # type: ignore[method-assign]
+    runtime.clock = lambda: soon
     await presence.maintain_once()
     assert (await guest.expect("requeued"))["reason"] == "counsellor_lost"
     await guest.close()
@@ -219,7 +219,7 @@ async def test_a_counsellor_whose_page_reloads_keeps_the_whole_lease() -> None:
     assert await counsellor_gone(camille.me_id)
     runtime = desk_runtime()
     soon = time.time() + runtime.config.dropped_lease + 0.5
-    runtime.now = lambda: soon  # type: ignore[method-assign]
+    runtime.clock = lambda: soon
     await presence.maintain_once()
     assert camille.me_id in (await runtime.store.read()).counsellors
     await guest.send(type="ping")

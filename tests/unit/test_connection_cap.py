@@ -7,8 +7,8 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from chat.codes import CloseCode
 from virtualcite.connection_cap import ClientCounter, ClientSocketCap
+from virtualcite.realtime.protocol import CloseCode
 
 PATH = "/ws/visitor/"
 PROXY = (ipaddress.ip_network("127.0.0.1/32"),)

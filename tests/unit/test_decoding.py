@@ -1,4 +1,5 @@
-"""The frame decoder alone (chat/decoding.py): every input ends in a frame or a documented code.
+"""The frame decoder alone (virtualcite/realtime/decoding.py): every input ends in a frame or
+a documented code.
 
 The sockets around it are fuzzed in tests/integration/test_frame_fuzz.py; here the decoder is
 driven directly, fast enough for many examples.
@@ -14,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter
 
-from chat.codes import ErrorCode
-from chat.decoding import Refusal, decode_frame, frame_types
 from chat.frames import COUNSELLOR_FRAMES, VISITOR_FRAMES, MessageIn
-from chat.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
 from tests.frame_inputs import KNOWN_TYPES, texts
+from virtualcite.realtime.decoding import Refusal, decode_frame, frame_types
+from virtualcite.realtime.errors import RateLimited, UnknownFrame, documented_codes
+from virtualcite.realtime.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
 
 ROUTES = {"visitor": VISITOR_FRAMES, "counsellor": COUNSELLOR_FRAMES}
 ASTRAL = "\U0001f600"  # an emoji: a surrogate pair, `\ud83d\ude00`, once ASCII-escaped
@@ -59,7 +60,7 @@ def test_the_route_types_are_read_from_the_unions() -> None:
 
 def test_a_rate_limited_frame_is_not_even_parsed() -> None:
     refusal = decode_frame(VISITOR_FRAMES, "{not json", None, admit=lambda: False)
-    assert refusal == Refusal(ErrorCode.RATE_LIMITED, violation=True)
+    assert refusal == Refusal(RateLimited, violation=True)
 
 
 # --- property: nothing makes the decoder raise, everything gets a documented answer ------
@@ -74,9 +75,9 @@ def test_any_input_decodes_to_a_frame_of_the_route_or_a_documented_refusal(
     binary = data.draw(st.binary(max_size=64) | st.none(), label="bytes")
     decoded = decode(frames, text, binary)
     if isinstance(decoded, Refusal):
-        assert decoded.code in set(ErrorCode)
+        assert decoded.refusal.code in documented_codes()
         assert decoded.frame_type is None or decoded.frame_type in KNOWN_TYPES or \
-            decoded.code is ErrorCode.UNKNOWN_FRAME
+            decoded.refusal is UnknownFrame
     else:
         assert isinstance(decoded, BaseModel)
         assert decoded.type in frame_types(frames)  # type: ignore[attr-defined]

@@ -21,7 +21,7 @@ from chat.core.errors import DeskError
 from chat.core.events import ConversationEnded, Event, OfferMade, VisitorLeft, VisitorQueued
 from chat.core.model import CounsellorStatus, DeskState, PolePolicy, TicketStatus
 from chat.core.routing import can_take_offers, is_offerable, load, queue_key
-from chat.store.codec import Codec
+from virtualcite.realtime.store.codec import Codec
 
 TOKENS = [f"v{i}" for i in range(8)]
 COUNSELLORS = [f"c{i}" for i in range(4)]

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from chat.core.model import DeskConfig
-from chat.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS, HELLO_TIMEOUT_SECONDS
 from chat.presence import MAINTAIN_SECONDS
 from virtualcite import cli
+from virtualcite.realtime.limits import (
+    CONNECTION_TTL_SECONDS,
+    HEARTBEAT_SECONDS,
+    HELLO_TIMEOUT_SECONDS,
+)
 
 
 def test_a_dead_socket_is_dropped_within_the_desks_own_liveness() -> None:

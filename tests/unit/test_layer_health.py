@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chat.fanout import HELD_UP_SECONDS, SETTLE_SECONDS, LayerHealth, LayerSettling
+from virtualcite.realtime.fanout import HELD_UP_SECONDS, SETTLE_SECONDS, LayerHealth, LayerSettling
 
 
 class Clock:

@@ -1,4 +1,4 @@
-"""docs/protocol.md against the protocol's source of truth (chat/frames.py, chat/codes.py, limits).
+"""docs/protocol.md against the protocol's source of truth (the frames, the refusal classes, limits).
 
 The doc is structured so it can be checked: one `## ` section per frame family (visitor client
 frames, counsellor client frames, server frames, objects), one `### `type`` heading per frame in
@@ -16,8 +16,9 @@ import pytest
 from pydantic import BaseModel, TypeAdapter
 
 from chat import frames as F
-from chat.codes import CloseCode, ErrorCode
 from chat.frames import COUNSELLOR_FRAMES, SERVER_FRAMES, VISITOR_FRAMES
+from virtualcite.realtime.errors import documented_codes
+from virtualcite.realtime.protocol import CloseCode
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
@@ -135,9 +136,9 @@ def _table_rows(text: str, section: str) -> list[str]:
 def test_every_error_code_is_in_the_error_table(text: str) -> None:
     rows = _table_rows(text, "Error codes")
     listed = {m.group(1) for row in rows if (m := re.match(r"\|\s*`([a-z_]+)`", row))}
-    assert listed == {code.value for code in ErrorCode}, (
-        f"missing {sorted({c.value for c in ErrorCode} - listed)}, "
-        f"stale {sorted(listed - {c.value for c in ErrorCode})}")
+    codes = documented_codes()
+    assert listed == codes, (
+        f"missing {sorted(codes - listed)}, stale {sorted(listed - codes)}")
 
 
 def test_every_close_code_is_in_the_close_table(text: str) -> None:
@@ -154,11 +155,13 @@ def _number(value: float) -> str:
 
 
 def test_limits_are_documented_with_their_values(text: str) -> None:
-    from chat import limits
+    from chat import limits as desk_limits
     from chat.presence import MAINTAIN_SECONDS
+    from virtualcite.realtime import limits
 
-    values = {name: getattr(limits, name) for name in dir(limits)
-              if name.isupper() and isinstance(getattr(limits, name), int | float)}
+    values = {name: getattr(module, name) for module in (limits, desk_limits)
+              for name in dir(module)
+              if name.isupper() and isinstance(getattr(module, name), int | float)}
     values["MAINTAIN_SECONDS"] = MAINTAIN_SECONDS
     rows = _table_rows(text, "Limits")
     for name, value in values.items():

@@ -13,7 +13,7 @@ def test_an_event_that_cannot_be_told_does_not_drop_the_rest_of_its_step() -> No
         display_name="Camille", institution="CIDJ", waited=3.0, transferred_from=None)
     moved = ev.PositionChanged(token="b", pole="emploi", position=1, estimate_seconds=None)
     out = deliveries([broken, moved], summaries={}, cards={}, shifts={})
-    assert [(group, message["frame"]["type"]) for group, message in out] == [
+    assert [(group, message.frame["type"]) for group, message in out] == [
         (visitor_group("b"), "position")]
 
 
@@ -21,7 +21,7 @@ def test_a_lost_colleague_is_named_from_the_event_not_the_state() -> None:
     left = ev.CounsellorLeftConversation(
         conversation_id="k1", token="a", counsellor_id="c2", lead_id="c1", reason="lost",
         display_name="Karim", institution="AFPA")
-    frames = [message["frame"] for _group, message in
+    frames = [message.frame for _group, message in
               deliveries([left], summaries={}, cards={}, shifts={})]
     assert [f["type"] for f in frames] == ["conversation_closed", "counsellor_left"]
     assert frames[1]["counsellor"] == {"id": "c2", "name": "Karim", "institution": "AFPA"}

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from chat.limits import FRAME_BURST, FRAMES_PER_SECOND, MAX_HELD_UP_FRAMES, TokenBucket
+from virtualcite.realtime.limits import (
+    FRAME_BURST,
+    FRAMES_PER_SECOND,
+    MAX_HELD_UP_FRAMES,
+    TokenBucket,
+)
 
 
 def test_a_burst_passes_and_the_next_frame_is_refused() -> None:

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from chat.sanitize import text_to_html
+from virtualcite.realtime.sanitize import text_to_html
 
 
 def test_tags_are_escaped_not_kept() -> None:

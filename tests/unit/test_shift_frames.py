@@ -12,7 +12,7 @@ NOW = 1_000_000.0
 
 def shift_frames(events: list) -> list[dict]:
     out = deliveries(events, summaries={}, cards={}, shifts={"c1": None})
-    return [message["frame"] for _group, message in out if message["frame"]["type"] == "shift"]
+    return [message.frame for _group, message in out if message.frame["type"] == "shift"]
 
 
 def test_ending_a_shift_with_nothing_running_says_draining_then_offline_in_order() -> None:

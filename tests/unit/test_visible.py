@@ -1,4 +1,4 @@
-"""What counts as a message that shows nothing (chat/visible.py)."""
+"""What counts as a message that shows nothing (virtualcite/realtime/visible.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from chat.visible import is_blank
+from virtualcite.realtime.visible import is_blank
 
 # Format characters that are drawn: the "prepended concatenation marks" (Arabic number signs
 # and the like) show a visible sign, so a message of them is not empty.

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from chat.store.codec import Converter, decode_as, decoder_for, encoder_for
+from virtualcite.realtime.store.codec import Converter, decode_as, decoder_for, encoder_for
 
 S = TypeVar("S")
 _ABSENT = object()

@@ -129,34 +129,3 @@ if redis.call('GET', KEYS[3]) == ARGV[2] then
 end
 return version
 """
-
-CONNECTION_ADD = """
--- Register a connection, drop the expired ones, and count the live ones.
--- Expiries use the Redis clock so that processes on hosts with skewed clocks agree.
--- KEYS: the key's sorted set. ARGV: connection id, TTL in ms.
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local ttl = tonumber(ARGV[2])
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZADD', KEYS[1], now + ttl, ARGV[1])
-if redis.call('PTTL', KEYS[1]) < ttl then
-  redis.call('PEXPIRE', KEYS[1], ttl)
-end
-return redis.call('ZCARD', KEYS[1])
-"""
-
-CONNECTION_REFRESH = """
--- Extend a live connection (never revive a removed or expired one).
--- KEYS: the key's sorted set. ARGV: connection id, TTL in ms.
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local ttl = tonumber(ARGV[2])
-local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if expiry and tonumber(expiry) > now then
-  redis.call('ZADD', KEYS[1], 'XX', now + ttl, ARGV[1])
-  if redis.call('PTTL', KEYS[1]) < ttl then
-    redis.call('PEXPIRE', KEYS[1], ttl)
-  end
-end
-return 1
-"""

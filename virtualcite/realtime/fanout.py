@@ -18,16 +18,19 @@ its own task, in order, which their group joins and leaves depend on.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import secrets
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import ClassVar, Protocol
 
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from pydantic import BaseModel
 from redis.exceptions import ConnectionError as RedisConnectionError
+
+from virtualcite.realtime.messages import LayerMessage, layer_message
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +72,17 @@ class LocalGroups:
 local_groups = LocalGroups()
 
 
+@layer_message
+@dataclasses.dataclass(frozen=True, slots=True)
+class Relayed(LayerMessage):
+    """A frame `deliver` wrote to this process's sockets, for the sockets of the others."""
+
+    kind: ClassVar[str] = "realtime.relay"
+    text: str  # the frame, encoded once
+    skip: str | None  # the channel name of a socket that must not get it (the sender's)
+    origin: str  # the sending process (PROCESS_ID)
+
+
 async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> None:
     """Write `frame` to every socket of `group` but `skip` (a channel name), wherever it is.
 
@@ -79,8 +93,8 @@ async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> N
     text = frame.model_dump_json()
     layer = get_channel_layer()
     if not isinstance(layer, InMemoryChannelLayer):  # other processes may hold members
-        await layer_health.publish(lambda: layer.group_send(
-            group, {"type": "chat.relay", "text": text, "skip": skip, "origin": PROCESS_ID}))
+        relayed = Relayed(text=text, skip=skip, origin=PROCESS_ID).to_layer()
+        await layer_health.publish(lambda: layer.group_send(group, relayed))
     for member in local_groups.members(group):
         if member.channel_name == skip:
             continue
@@ -137,8 +151,8 @@ HELD_UP_SECONDS = 1.0
 layer_health = LayerHealth()
 
 
-def from_this_process(message: dict[str, Any]) -> bool:
+def from_this_process(message: Relayed) -> bool:
     """A layer copy of a frame `deliver` has already written to this process's sockets."""
-    return message.get("origin") == PROCESS_ID
+    return message.origin == PROCESS_ID
 
 

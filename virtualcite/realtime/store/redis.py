@@ -44,8 +44,7 @@ a restart only if Redis persists it (RDB or AOF): run it so in production.
 Key layout (the `{namespace}` hash tag keeps every key of a store on one Redis Cluster slot,
 as multi-key scripts need): `vc:{ns}:state` (hash of entries), `vc:{ns}:version`,
 `vc:{ns}:log` (sorted set of entry names by last change), `vc:{ns}:lock`,
-`vc:{ns}:commit:<token>`, `vc:{ns}:conn:<key>` (sorted set of connection ids scored by
-expiry). Every key has a TTL.
+`vc:{ns}:commit:<token>`. Every key has a TTL.
 """
 
 from __future__ import annotations
@@ -61,15 +60,14 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
-from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
 
-from chat.store import redis_scripts as scripts
-from chat.store.base import StateStore
-from chat.store.errors import StoreBusy, StoreUnavailable
-from chat.store.layout import Changes, Layout, Mirror
+from virtualcite.realtime.store import redis_scripts as scripts
+from virtualcite.realtime.store.base import StateStore, StoreFamily
+from virtualcite.realtime.store.errors import StoreBusy
+from virtualcite.realtime.store.layout import Changes, Layout, Mirror
+from virtualcite.realtime.store.redis_client import DEFAULT_UNAVAILABLE_AFTER, connect, retrying
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -84,8 +82,6 @@ DEFAULT_STATE_TTL = 7 * 24 * 3600.0
 DEFAULT_LOCK_TTL = 1.0
 # Waiting longer than this for the lock means Redis or a writer is stuck: fail and say so.
 DEFAULT_LOCK_WAIT = 10.0
-# Covers a Redis restart (a second or two) and a Sentinel failover (about ten seconds).
-DEFAULT_UNAVAILABLE_AFTER = 15.0
 # A lost-then-retried mutation checks for its commit marker within the retry budget above.
 _COMMIT_MARKER_SLACK = 30.0
 # Conflicts only happen when a lock expired mid-mutation; a hundred in a row is a bug.
@@ -114,7 +110,7 @@ class RedisStateStore(StateStore[S]):
 
     def __init__(
         self,
-        url: str,
+        redis: str | Redis,
         *,
         namespace: str,
         state_factory: Callable[[], S],
@@ -123,21 +119,16 @@ class RedisStateStore(StateStore[S]):
         lock_wait: float = DEFAULT_LOCK_WAIT,
         unavailable_after: float = DEFAULT_UNAVAILABLE_AFTER,
     ) -> None:
-        self._redis = Redis.from_url(
-            url,
-            # Each command is retried briefly by redis-py; `_retrying` covers longer outages.
-            retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.5), 3),
-            retry_on_error=[RedisConnectionError, RedisTimeoutError],
-            socket_connect_timeout=2,
-            socket_timeout=5,
-        )
+        # A URL gives the store a client of its own, closed with it; a client is shared (one
+        # pool for every store of a process, virtualcite/realtime/runtime.py) and not closed.
+        self._owns_client = isinstance(redis, str)
+        self._redis = connect(redis) if isinstance(redis, str) else redis
         prefix = f"vc:{{{namespace}}}:"
         self._state_key = prefix + "state"
         self._version_key = prefix + "version"
         self._lock_key = prefix + "lock"
         self._log_key = prefix + "log"
         self._commit_prefix = prefix + "commit:"
-        self._connection_prefix = prefix + "conn:"
         self._state_ttl_ms = int(state_ttl * 1000)
         self._lock_ttl_ms = int(lock_ttl * 1000)
         self._marker_ttl_ms = int((unavailable_after + _COMMIT_MARKER_SLACK) * 1000)
@@ -147,8 +138,6 @@ class RedisStateStore(StateStore[S]):
         self._acquire = self._redis.register_script(scripts.ACQUIRE)
         self._release = self._redis.register_script(scripts.RELEASE)
         self._commit = self._redis.register_script(scripts.COMMIT)
-        self._connection_add = self._redis.register_script(scripts.CONNECTION_ADD)
-        self._connection_refresh = self._redis.register_script(scripts.CONNECTION_REFRESH)
 
         self._factory = state_factory
         self._state = state_factory()
@@ -355,44 +344,31 @@ class RedisStateStore(StateStore[S]):
         return lost
 
     async def _retrying(self, operation: Callable[[], Awaitable[T]]) -> T:
-        """Run `operation`, retrying while Redis is unreachable, up to `unavailable_after` s."""
-        loop = asyncio.get_running_loop()
-        give_up_at = loop.time() + self._unavailable_after
-        delay = 0.05
-        while True:
-            try:
-                return await operation()
-            except (RedisConnectionError, RedisTimeoutError) as error:
-                if loop.time() > give_up_at:
-                    raise StoreUnavailable(
-                        f"Redis unreachable for {self._unavailable_after} s: {error}"
-                    ) from error
-                # Bandit B311 (random): retry jitter, not a secret.
-                await asyncio.sleep(delay * (0.5 + random.random()))  # nosec B311
-                delay = min(delay * 2, 1.0)
+        return await retrying(operation, unavailable_after=self._unavailable_after)
 
     def _marker(self, token: str) -> str:
         return self._commit_prefix + token
 
-    async def connection_add(self, key: str, connection_id: str, ttl: float) -> int:
-        count = await self._retrying(
-            lambda: self._connection_add(
-                keys=[self._connection_prefix + key], args=[connection_id, int(ttl * 1000)]
-            )
-        )
-        return int(count)
-
-    async def connection_refresh(self, key: str, connection_id: str, ttl: float) -> None:
-        await self._retrying(
-            lambda: self._connection_refresh(
-                keys=[self._connection_prefix + key], args=[connection_id, int(ttl * 1000)]
-            )
-        )
-
-    async def connection_remove(self, key: str, connection_id: str) -> None:
-        await self._retrying(
-            lambda: self._redis.zrem(self._connection_prefix + key, connection_id)
-        )
-
     async def close(self) -> None:
-        await self._redis.aclose()
+        if self._owns_client:
+            await self._redis.aclose()
+
+
+class RedisStoreFamily(StoreFamily[S]):
+    """One Redis store per aggregate key, all on one shared client (`vc:{<kind>:<key>}:...`).
+
+    Each aggregate has its own keys and its own writer lock, and keeps its keys on one
+    Redis Cluster slot (the hash tag is the whole namespace).
+    """
+
+    def __init__(self, redis: Redis, *, kind: str, state_factory: Callable[[], S],
+                 **options: float) -> None:
+        super().__init__()
+        self._redis = redis
+        self._kind = kind
+        self._factory = state_factory
+        self._options = options
+
+    def _build(self, key: str) -> StateStore[S]:
+        return RedisStateStore(self._redis, namespace=f"{self._kind}:{key}",
+                               state_factory=self._factory, **self._options)

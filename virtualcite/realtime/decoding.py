@@ -1,10 +1,11 @@
-"""From a websocket frame to a client frame of chat/frames.py, or to the code that refuses it.
+"""From a websocket frame to a client frame of the route's union, or to the refusal of it.
 
 The one place that reads what a client sent, in the order docs/protocol.md (Framing, Limits)
 documents: a text frame at all, its size, the socket's rate limit, JSON, an object with a
 string `type` this route accepts, then the frame's model (strict types). Every way it can go
-wrong ends in a `Refusal` carrying a documented error code (chat/codes.py): nothing a client
-sends can make it raise. The consumers (chat/consumers/base.py) only act on the outcome.
+wrong ends in a `Refusal` carrying a documented refusal (virtualcite/realtime/errors.py):
+nothing a client sends can make it raise. The sockets (virtualcite/realtime/socket.py) only
+act on the outcome.
 """
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from chat.codes import ErrorCode
-from chat.limits import MAX_FRAME_BYTES
+from virtualcite.realtime.errors import (
+    EmptyMessage,
+    FrameTooLarge,
+    MalformedFrame,
+    MessageTooLong,
+    RateLimited,
+    Refused,
+    UnknownFrame,
+)
+from virtualcite.realtime.limits import MAX_FRAME_BYTES
 
 # A `type` is echoed in the error's `frame` field only when it looks like one: the answer
 # never carries arbitrary client text back.
@@ -29,9 +38,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """A frame that is not answered by its handler but by an `error` frame with `code`."""
+    """A frame that is not answered by its handler but by the `error` frame of `refusal`."""
 
-    code: ErrorCode
+    refusal: type[Refused]
     frame_type: str | None = None  # the refused frame's `type`, when it could be read
     violation: bool = False  # binary, oversized or rate-limited: counts towards close 4029
     client_id: str | None = None  # a refused message's own id, so its page can say "not sent"
@@ -44,35 +53,35 @@ def decode_frame(frames: TypeAdapter[Any], text_data: str | None, bytes_data: by
     `admit` is the socket's rate limit, asked once per text frame before it is parsed.
     """
     if text_data is None:  # a binary frame: the protocol is JSON in text frames only
-        return Refusal(ErrorCode.MALFORMED_FRAME, violation=True)
+        return Refusal(MalformedFrame, violation=True)
     if len(text_data) > MAX_FRAME_BYTES:
-        return Refusal(ErrorCode.FRAME_TOO_LARGE, violation=True)
+        return Refusal(FrameTooLarge, violation=True)
     try:
         size = len(text_data.encode())
     except UnicodeEncodeError:  # not text at all (only an in-process caller can send this)
-        return Refusal(ErrorCode.MALFORMED_FRAME)
+        return Refusal(MalformedFrame)
     if size > MAX_FRAME_BYTES:
-        return Refusal(ErrorCode.FRAME_TOO_LARGE, violation=True)
+        return Refusal(FrameTooLarge, violation=True)
     if not admit():
         # Named, so that the page can tell which message was not sent: frames a socket sent
         # at a steady pace come in a burst after the server was held up (a Redis outage).
         # Reading it costs a parse, at most MAX_VIOLATIONS times before the socket closes.
         named, client_id = _named(text_data)
-        return Refusal(ErrorCode.RATE_LIMITED, frame_type=named, violation=True,
+        return Refusal(RateLimited, frame_type=named, violation=True,
                        client_id=client_id)
     value = _parse(text_data)
     if not isinstance(value, dict) or not isinstance(value.get("type"), str):
-        return Refusal(ErrorCode.MALFORMED_FRAME)
+        return Refusal(MalformedFrame)
     kind: str = value["type"]
     echoed = kind if _FRAME_TYPE.match(kind) else None
     if kind not in _types_of(frames):
-        return Refusal(ErrorCode.UNKNOWN_FRAME, frame_type=echoed)
+        return Refusal(UnknownFrame, frame_type=echoed)
     try:
         return frames.validate_python(value)
     except ValidationError as error:
-        return Refusal(_validation_code(error), frame_type=echoed)
+        return Refusal(_validation_refusal(error), frame_type=echoed)
     except RecursionError:
-        return Refusal(ErrorCode.MALFORMED_FRAME, frame_type=echoed)
+        return Refusal(MalformedFrame, frame_type=echoed)
 
 
 class _Unreadable(ValueError):
@@ -135,19 +144,19 @@ def frame_types(frames: TypeAdapter[Any]) -> frozenset[str]:
     return frozenset(str(tag) for tag in schema["choices"])
 
 
-def _validation_code(error: ValidationError) -> ErrorCode:
+def _validation_refusal(error: ValidationError) -> type[Refused]:
     """The code of a frame of a known type that its model refuses.
 
     A problem with the message text alone gets its own code (the user can fix it); anything
     else, including a text problem alongside another one, is a `malformed_frame`.
     """
-    codes = set()
+    codes: set[type[Refused]] = set()
     for detail in error.errors(include_input=False, include_url=False):
         on_text = detail["loc"][1:] == ("text",)
         if on_text and detail["type"] == "string_too_long":
-            codes.add(ErrorCode.MESSAGE_TOO_LONG)
+            codes.add(MessageTooLong)
         elif on_text and detail["type"] in {"string_too_short", "empty_message"}:
-            codes.add(ErrorCode.EMPTY_MESSAGE)
+            codes.add(EmptyMessage)
         else:
-            return ErrorCode.MALFORMED_FRAME
-    return codes.pop() if len(codes) == 1 else ErrorCode.MALFORMED_FRAME
+            return MalformedFrame
+    return codes.pop() if len(codes) == 1 else MalformedFrame

@@ -1,9 +1,11 @@
-"""The store port: how the desk (and later the rooms) keep their state.
+"""The store port: how an app keeps one aggregate's state (the desk, one room).
 
-The pure core mutates a plain dataclass in place; a store makes that read-modify-write atomic,
+A pure core mutates a plain dataclass in place; a store makes that read-modify-write atomic,
 whether the state lives in this process (`memory`) or is shared by many processes (`redis`).
-The port is generic over the state type so that every feature with a pure core (the desk
-today, group rooms tomorrow) reuses it with its own state class and the same contract suite.
+The port is generic over the state type, so every app with a pure core reuses it with its own
+state class, and the same contract suite holds every adapter to it (tests/contract).
+A `StoreFamily` hands out one store per aggregate, each with its own lock: two rooms never
+wait for each other.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ T = TypeVar("T")
 
 
 class StateStore(ABC, Generic[S]):
-    """An atomic home for one state object, plus a registry of live connections per key."""
+    """An atomic home for one state object."""
 
     @abstractmethod
     async def mutate(self, change: Callable[[S], T]) -> T:
@@ -51,21 +53,32 @@ class StateStore(ABC, Generic[S]):
         return False
 
     @abstractmethod
-    async def connection_add(self, key: str, connection_id: str, ttl: float) -> int:
-        """Register a live connection under `key` for `ttl` seconds; return how many `key` has.
-
-        Expired connections (a process that died without removing them) are not counted,
-        which is why every connection must be refreshed before its `ttl` runs out.
-        """
-
-    @abstractmethod
-    async def connection_refresh(self, key: str, connection_id: str, ttl: float) -> None:
-        """Extend a connection's life by `ttl` seconds from now (called by its heartbeat)."""
-
-    @abstractmethod
-    async def connection_remove(self, key: str, connection_id: str) -> None:
-        """Forget a connection (called when it closes); unknown ids are ignored."""
-
-    @abstractmethod
     async def close(self) -> None:
         """Release the store's resources (connections); the stored state stays."""
+
+
+class StoreFamily(ABC, Generic[S]):
+    """The stores of one kind of aggregate (`desk`, `room`), one per key, built on demand."""
+
+    def __init__(self) -> None:
+        self._stores: dict[str, StateStore[S]] = {}
+
+    def store(self, key: str) -> StateStore[S]:
+        """The store of aggregate `key`; the same object for the same key, in this process."""
+        store = self._stores.get(key)
+        if store is None:
+            store = self._stores[key] = self._build(key)
+        return store
+
+    def keys(self) -> list[str]:
+        """The aggregates this process has used, in the order it first used them."""
+        return list(self._stores)
+
+    @abstractmethod
+    def _build(self, key: str) -> StateStore[S]:
+        """A new store for aggregate `key`."""
+
+    async def close(self) -> None:
+        for store in self._stores.values():
+            await store.close()
+        self._stores.clear()

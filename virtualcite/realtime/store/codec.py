@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, Generic, TypeVar
 
-from chat.store.errors import StateCorrupt
+from virtualcite.realtime.store.errors import StateCorrupt
 
 S = TypeVar("S")
 Converter = Callable[[Any], Any]
