@@ -23,6 +23,14 @@ from chat.core.model import (
     DeskState,
     TicketStatus,
 )
+from chat.core.reasons import (
+    AbandonReason,
+    EndReason,
+    LeaveReason,
+    PauseReason,
+    RequeueReason,
+    WithdrawReason,
+)
 from chat.core.steps import (
     clear_offer,
     end_conversation,
@@ -119,7 +127,7 @@ def _expire_offers(state: DeskState, now: float, config: DeskConfig) -> list[Eve
             counsellor.missed_offers_in_row >= config.missed_offers_before_pause
             and counsellor.status is CounsellorStatus.AVAILABLE
         ):
-            events += pause(state, counsellor, "missed_offers")
+            events += pause(state, counsellor, PauseReason.MISSED_OFFERS)
     return events
 
 
@@ -168,7 +176,7 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
     over to the colleague who shares them."""
     events: list[Event] = []
     counsellor = state.counsellors[counsellor_id]
-    events += withdraw_all(state, counsellor, "counsellor_lost")
+    events += withdraw_all(state, counsellor, WithdrawReason.COUNSELLOR_LOST)
     # Taken out of routing first, so freeing its slots cannot trigger an offline event.
     counsellor.status = CounsellorStatus.PAUSED
     requeued: list[str] = []
@@ -176,13 +184,15 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
         conversation = state.conversations[conversation_id]
         if len(conversation.counsellor_ids) == 1:
             events += end_conversation(
-                state, conversation, reason="counsellor_lost", outcome_tags=(), now=now
+                state, conversation, reason=EndReason.COUNSELLOR_LOST, outcome_tags=(), now=now
             )
             ticket = state.tickets[conversation.token]
             requeue(ticket, pole=conversation.pole, head=True, now=now)
             requeued.append(ticket.token)
             events.append(
-                VisitorRequeued(token=ticket.token, pole=ticket.pole, reason="counsellor_lost")
+                VisitorRequeued(
+                    token=ticket.token, pole=ticket.pole, reason=RequeueReason.COUNSELLOR_LOST
+                )
             )
         else:
             conversation.counsellor_ids.remove(counsellor_id)
@@ -193,7 +203,7 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
                     token=conversation.token,
                     counsellor_id=counsellor_id,
                     lead_id=conversation.counsellor_ids[0],
-                    reason="lost",
+                    reason=LeaveReason.LOST,
                     display_name=counsellor.display_name,
                     institution=counsellor.institution,
                 )
@@ -210,7 +220,7 @@ def _expire_visitor_leases(state: DeskState, now: float, config: DeskConfig) -> 
         if ticket.disconnected_at is None and ticket.lease_expires_at <= now:
             ticket.disconnected_at = ticket.lease_expires_at
             if ticket.status is TicketStatus.OFFERED:
-                events.append(withdraw(state, ticket, "visitor_disconnected"))
+                events.append(withdraw(state, ticket, WithdrawReason.VISITOR_DISCONNECTED))
             events.append(
                 VisitorDisconnected(
                     token=ticket.token,
@@ -236,14 +246,17 @@ def _drop_lost_visitors(state: DeskState, now: float, config: DeskConfig) -> lis
             events += end_conversation(
                 state,
                 state.conversations[ticket.conversation_id],
-                reason="visitor_lost",
+                reason=EndReason.VISITOR_LOST,
                 outcome_tags=(),
                 now=now,
             )
         else:
             events.append(
                 VisitorLeft(
-                    token=token, pole=ticket.pole, waited=now - ticket.queued_at, reason="lost"
+                    token=token,
+                    pole=ticket.pole,
+                    waited=now - ticket.queued_at,
+                    reason=AbandonReason.LOST,
                 )
             )
         del state.tickets[token]

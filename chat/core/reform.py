@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Final
 
 from chat.core.events import CounsellorOnline, Event, VisitorRequeued
 from chat.core.model import (
@@ -23,9 +24,11 @@ from chat.core.model import (
     Ticket,
     TicketStatus,
 )
+from chat.core.reasons import EndReason, RequeueReason
 from chat.core.steps import finish
 
-DESK_RESTARTED = "desk_restarted"
+# What the sockets tell of a conversation the lost state took with it (chat/consumers/).
+DESK_RESTARTED: Final = EndReason.DESK_RESTARTED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,5 +138,5 @@ def reform(
         )
         poles.add(visitor.pole)
         events.append(VisitorRequeued(token=visitor.token, pole=visitor.pole,
-                                      reason=DESK_RESTARTED))
+                                      reason=RequeueReason.DESK_RESTARTED))
     return finish(state, events, poles, now, config)

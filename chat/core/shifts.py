@@ -18,6 +18,7 @@ from chat.core.model import (
     DeskConfig,
     DeskState,
 )
+from chat.core.reasons import PauseReason, WithdrawReason
 from chat.core.routing import load
 from chat.core.steps import (
     counsellor_of,
@@ -74,10 +75,10 @@ def counsellor_online(
             counsellor.status = CounsellorStatus.AVAILABLE
         for token in list(counsellor.offered_tokens):
             if state.tickets[token].pole not in unique_poles:
-                events.append(withdraw(state, state.tickets[token], "poles_changed"))
+                events.append(withdraw(state, state.tickets[token], WithdrawReason.POLES_CHANGED))
         while load(counsellor) > counsellor.capacity:
             newest = counsellor.offered_tokens[-1]
-            events.append(withdraw(state, state.tickets[newest], "capacity_lowered"))
+            events.append(withdraw(state, state.tickets[newest], WithdrawReason.CAPACITY_LOWERED))
     forget_declines(state, counsellor_id)
     events.insert(
         0,
@@ -103,7 +104,7 @@ def counsellor_pause(
         return []
     if counsellor.status is not CounsellorStatus.AVAILABLE:
         raise errors.InvalidTransition("pause", CounsellorStatus.AVAILABLE, counsellor.status)
-    events = pause(state, counsellor, "requested")
+    events = pause(state, counsellor, PauseReason.REQUESTED)
     return finish(state, events, counsellor.poles, now, config)
 
 
@@ -133,7 +134,7 @@ def counsellor_drain(
     if counsellor.status is CounsellorStatus.DRAINING:
         return []
     counsellor.status = CounsellorStatus.DRAINING
-    events = withdraw_all(state, counsellor, "counsellor_draining")
+    events = withdraw_all(state, counsellor, WithdrawReason.COUNSELLOR_DRAINING)
     # Draining is always told, then going offline when nothing runs: a screen sees the same
     # sequence whether the last conversation ends now or later.
     events.append(CounsellorDraining(counsellor_id=counsellor_id,

@@ -6,6 +6,7 @@ Lookups raise a DeskError before anything changes; the changes assume the checks
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Final
 
 from chat.core import errors
 from chat.core.events import (
@@ -26,9 +27,10 @@ from chat.core.model import (
     TicketStatus,
 )
 from chat.core.positions import announce_positions
+from chat.core.reasons import EndReason, PauseReason, WithdrawReason
 from chat.core.routing import route
 
-VISITOR = "visitor"  # ``ended_by`` value when the visitor ends a conversation
+VISITOR: Final = EndReason.VISITOR.value  # ``ended_by`` when the visitor ends a conversation
 
 
 # --- lookups that refuse ------------------------------------------------------------------
@@ -115,13 +117,15 @@ def clear_offer(state: DeskState, ticket: Ticket) -> str:
     return counsellor_id
 
 
-def withdraw(state: DeskState, ticket: Ticket, reason: str) -> Event:
+def withdraw(state: DeskState, ticket: Ticket, reason: WithdrawReason) -> Event:
     """Cancel an offer nobody answered wrongly: it does not count as a decline."""
     counsellor_id = clear_offer(state, ticket)
     return OfferWithdrawn(token=ticket.token, counsellor_id=counsellor_id, reason=reason)
 
 
-def withdraw_all(state: DeskState, counsellor: Counsellor, reason: str) -> list[Event]:
+def withdraw_all(
+    state: DeskState, counsellor: Counsellor, reason: WithdrawReason
+) -> list[Event]:
     """Cancel every pending offer of ``counsellor``."""
     return [
         withdraw(state, state.tickets[token], reason) for token in list(counsellor.offered_tokens)
@@ -144,7 +148,7 @@ def end_conversation(
     state: DeskState,
     conversation: Conversation,
     *,
-    reason: str,
+    reason: EndReason,
     outcome_tags: Iterable[str],
     now: float,
 ) -> list[Event]:
@@ -197,9 +201,9 @@ def queue_length(state: DeskState, pole: str) -> int:
     )
 
 
-def pause(state: DeskState, counsellor: Counsellor, reason: str) -> list[Event]:
+def pause(state: DeskState, counsellor: Counsellor, reason: PauseReason) -> list[Event]:
     """Stop offers to ``counsellor``; their pending offers pass on."""
     counsellor.status = CounsellorStatus.PAUSED
-    events = withdraw_all(state, counsellor, "counsellor_paused")
+    events = withdraw_all(state, counsellor, WithdrawReason.COUNSELLOR_PAUSED)
     events.append(CounsellorPaused(counsellor_id=counsellor.id, reason=reason))
     return events

@@ -20,8 +20,8 @@ from chat.core.model import (
     Ticket,
     TicketStatus,
 )
+from chat.core.reasons import AbandonReason, EndReason, WithdrawReason
 from chat.core.steps import (
-    VISITOR,
     end_conversation,
     finish,
     open_pole,
@@ -79,12 +79,19 @@ def visitor_leave(
     if ticket.status is TicketStatus.IN_CONVERSATION:
         assert ticket.conversation_id is not None
         conversation = state.conversations[ticket.conversation_id]
-        events += end_conversation(state, conversation, reason=VISITOR, outcome_tags=(), now=now)
+        events += end_conversation(
+            state, conversation, reason=EndReason.VISITOR, outcome_tags=(), now=now
+        )
     else:
         if ticket.status is TicketStatus.OFFERED:
-            events.append(withdraw(state, ticket, "visitor_left"))
+            events.append(withdraw(state, ticket, WithdrawReason.VISITOR_LEFT))
         events.append(
-            VisitorLeft(token=token, pole=ticket.pole, waited=now - ticket.queued_at, reason="left")
+            VisitorLeft(
+                token=token,
+                pole=ticket.pole,
+                waited=now - ticket.queued_at,
+                reason=AbandonReason.LEFT,
+            )
         )
     del state.tickets[token]
     return finish(state, events, [ticket.pole], now, config)
@@ -114,7 +121,7 @@ def visitor_disconnect(
     ticket.disconnected_at = now
     events: list[Event] = []
     if ticket.status is TicketStatus.OFFERED:
-        events.append(withdraw(state, ticket, "visitor_disconnected"))
+        events.append(withdraw(state, ticket, WithdrawReason.VISITOR_DISCONNECTED))
     events.append(
         VisitorDisconnected(token=token, pole=ticket.pole, grace_until=now + config.visitor_grace)
     )
