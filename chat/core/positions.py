@@ -6,11 +6,9 @@ from collections.abc import Iterable
 
 from chat.core.estimate import counsellors_serving, estimate_from_rate, rounded, service_rate
 from chat.core.events import Event, PositionChanged
-from chat.core.model import DeskConfig, DeskState, Ticket, TicketStatus
+from chat.core.model import QUEUED, DeskConfig, DeskState, Ticket
 from chat.core.reasons import PositionReason
 from chat.core.routing import queue_key
-
-QUEUED = (TicketStatus.WAITING, TicketStatus.OFFERED)
 
 
 def announce_positions(

@@ -17,6 +17,7 @@ from chat.core.events import (
     OfferWithdrawn,
 )
 from chat.core.model import (
+    QUEUED,
     Conversation,
     Counsellor,
     CounsellorStatus,
@@ -194,11 +195,7 @@ def forget_declines(state: DeskState, counsellor_id: str) -> None:
 
 def queue_length(state: DeskState, pole: str) -> int:
     """Visitors waiting (offered or not) in ``pole``, for its capacity."""
-    return sum(
-        1
-        for t in state.tickets.values()
-        if t.pole == pole and t.status is not TicketStatus.IN_CONVERSATION
-    )
+    return sum(1 for t in state.tickets.values() if t.pole == pole and t.status in QUEUED)
 
 
 def pause(state: DeskState, counsellor: Counsellor, reason: PauseReason) -> list[Event]:
