@@ -8,7 +8,6 @@ from chat.core import errors
 from chat.core.events import (
     ConversationTransferred,
     CounsellorInvited,
-    CounsellorLeftConversation,
     Event,
     VisitorBlocked,
     VisitorRequeued,
@@ -28,6 +27,7 @@ from chat.core.steps import (
     end_conversation,
     finish,
     free_slot,
+    leave_conversation,
     open_pole,
     requeue,
     require_member,
@@ -157,19 +157,9 @@ def conversation_leave(
         return conversation_end(
             state, conversation_id=conversation_id, ended_by=counsellor_id, now=now, config=config
         )
-    conversation.counsellor_ids.remove(counsellor_id)
-    events: list[Event] = [
-        CounsellorLeftConversation(
-            conversation_id=conversation_id,
-            token=conversation.token,
-            counsellor_id=counsellor_id,
-            lead_id=conversation.counsellor_ids[0],
-            reason=LeaveReason.LEFT,
-            display_name=state.counsellors[counsellor_id].display_name,
-            institution=state.counsellors[counsellor_id].institution,
-        )
-    ]
-    events += free_slot(state, state.counsellors[counsellor_id], conversation_id, now)
+    counsellor = state.counsellors[counsellor_id]
+    events: list[Event] = [leave_conversation(conversation, counsellor, LeaveReason.LEFT)]
+    events += free_slot(state, counsellor, conversation_id, now)
     return finish(state, events, [], now, config)
 
 

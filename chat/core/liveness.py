@@ -8,12 +8,10 @@ from collections.abc import Iterable
 from chat.core.errors import UnknownTicket
 from chat.core.estimate import prune_served
 from chat.core.events import (
-    CounsellorLeftConversation,
     CounsellorLost,
     Event,
     OfferExpired,
     VisitorDisconnected,
-    VisitorLeft,
     VisitorRequeued,
 )
 from chat.core.model import (
@@ -35,6 +33,8 @@ from chat.core.steps import (
     clear_offer,
     end_conversation,
     finish,
+    leave_conversation,
+    left_queue,
     pause,
     requeue,
     withdraw,
@@ -195,19 +195,8 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
                 )
             )
         else:
-            conversation.counsellor_ids.remove(counsellor_id)
+            events.append(leave_conversation(conversation, counsellor, LeaveReason.LOST))
             counsellor.conversation_ids.remove(conversation_id)
-            events.append(
-                CounsellorLeftConversation(
-                    conversation_id=conversation_id,
-                    token=conversation.token,
-                    counsellor_id=counsellor_id,
-                    lead_id=conversation.counsellor_ids[0],
-                    reason=LeaveReason.LOST,
-                    display_name=counsellor.display_name,
-                    institution=counsellor.institution,
-                )
-            )
     del state.counsellors[counsellor_id]
     events.append(CounsellorLost(counsellor_id=counsellor_id, requeued_tokens=tuple(requeued)))
     return events
@@ -251,13 +240,6 @@ def _drop_lost_visitors(state: DeskState, now: float, config: DeskConfig) -> lis
                 now=now,
             )
         else:
-            events.append(
-                VisitorLeft(
-                    token=token,
-                    pole=ticket.pole,
-                    waited=now - ticket.queued_at,
-                    reason=AbandonReason.LOST,
-                )
-            )
+            events.append(left_queue(ticket, AbandonReason.LOST, now))
         del state.tickets[token]
     return events

@@ -5,7 +5,6 @@ from __future__ import annotations
 from chat.core import errors
 from chat.core.events import (
     CounsellorDraining,
-    CounsellorOnline,
     CounsellorResumed,
     CounsellorWentOffline,
     Event,
@@ -13,7 +12,6 @@ from chat.core.events import (
 )
 from chat.core.model import (
     DEFAULTS,
-    Counsellor,
     CounsellorStatus,
     DeskConfig,
     DeskState,
@@ -25,6 +23,8 @@ from chat.core.steps import (
     finish,
     forget_declines,
     pause,
+    seat_counsellor,
+    shift_told,
     withdraw,
     withdraw_all,
 )
@@ -53,17 +53,16 @@ def counsellor_online(
     unique_poles = list(dict.fromkeys(poles))
     events: list[Event] = []
     if existing is None:
-        counsellor = Counsellor(
-            id=counsellor_id,
+        counsellor = seat_counsellor(
+            state,
+            counsellor_id=counsellor_id,
             display_name=display_name,
             institution=institution,
             poles=unique_poles,
             capacity=capacity,
-            status=CounsellorStatus.AVAILABLE,
-            lease_expires_at=now + config.lease_ttl,
-            idle_since=now,
+            now=now,
+            config=config,
         )
-        state.counsellors[counsellor_id] = counsellor
     else:
         counsellor = existing
         counsellor.display_name = display_name
@@ -80,15 +79,7 @@ def counsellor_online(
             newest = counsellor.offered_tokens[-1]
             events.append(withdraw(state, state.tickets[newest], WithdrawReason.CAPACITY_LOWERED))
     forget_declines(state, counsellor_id)
-    events.insert(
-        0,
-        CounsellorOnline(
-            counsellor_id=counsellor_id,
-            institution=institution,
-            poles=tuple(unique_poles),
-            capacity=capacity,
-        ),
-    )
+    events.insert(0, shift_told(counsellor))
     dirty = {state.tickets[e.token].pole for e in events if isinstance(e, OfferWithdrawn)}
     # Estimates depend on who is on shift for each pole.
     dirty.update(unique_poles)

@@ -11,10 +11,13 @@ from typing import Final
 from chat.core import errors
 from chat.core.events import (
     ConversationEnded,
+    CounsellorLeftConversation,
+    CounsellorOnline,
     CounsellorPaused,
     CounsellorWentOffline,
     Event,
     OfferWithdrawn,
+    VisitorLeft,
 )
 from chat.core.model import (
     QUEUED,
@@ -28,7 +31,7 @@ from chat.core.model import (
     TicketStatus,
 )
 from chat.core.positions import announce_positions
-from chat.core.reasons import EndReason, PauseReason, WithdrawReason
+from chat.core.reasons import AbandonReason, EndReason, LeaveReason, PauseReason, WithdrawReason
 from chat.core.routing import route
 
 VISITOR: Final = EndReason.VISITOR.value  # ``ended_by`` when the visitor ends a conversation
@@ -94,6 +97,93 @@ def standing_offer(state: DeskState, counsellor_id: str, token: str, now: float)
 
 
 # --- state changes shared by several rules ------------------------------------------------
+
+
+def queue_ticket(
+    state: DeskState,
+    *,
+    token: str,
+    pole: str,
+    pseudonym: str,
+    arrived_at: float,
+    requeued: bool = False,
+    now: float,
+    config: DeskConfig,
+) -> Ticket:
+    """A waiting ticket with a fresh lease, queued from now; ``arrived_at`` decides its place."""
+    ticket = Ticket(
+        token=token,
+        pole=pole,
+        pseudonym=pseudonym,
+        arrived_at=arrived_at,
+        status=TicketStatus.WAITING,
+        lease_expires_at=now + config.lease_ttl,
+        queued_at=now,
+        requeued=requeued,
+    )
+    state.tickets[token] = ticket
+    return ticket
+
+
+def seat_counsellor(
+    state: DeskState,
+    *,
+    counsellor_id: str,
+    display_name: str,
+    institution: str,
+    poles: list[str],
+    capacity: int,
+    status: CounsellorStatus = CounsellorStatus.AVAILABLE,
+    now: float,
+    config: DeskConfig,
+) -> Counsellor:
+    """A counsellor on shift with a fresh lease, idle from now."""
+    counsellor = Counsellor(
+        id=counsellor_id,
+        display_name=display_name,
+        institution=institution,
+        poles=poles,
+        capacity=capacity,
+        status=status,
+        lease_expires_at=now + config.lease_ttl,
+        idle_since=now,
+    )
+    state.counsellors[counsellor_id] = counsellor
+    return counsellor
+
+
+def shift_told(counsellor: Counsellor) -> CounsellorOnline:
+    """The shift a counsellor is on, as started, updated or re-formed."""
+    return CounsellorOnline(
+        counsellor_id=counsellor.id,
+        institution=counsellor.institution,
+        poles=tuple(counsellor.poles),
+        capacity=counsellor.capacity,
+    )
+
+
+def left_queue(ticket: Ticket, reason: AbandonReason, now: float) -> VisitorLeft:
+    """A visitor leaving before any conversation: their wait counts from their queueing."""
+    return VisitorLeft(
+        token=ticket.token, pole=ticket.pole, waited=now - ticket.queued_at, reason=reason
+    )
+
+
+def leave_conversation(
+    conversation: Conversation, counsellor: Counsellor, reason: LeaveReason
+) -> CounsellorLeftConversation:
+    """Take a counsellor out of a conversation their colleagues carry on (the next becomes
+    lead); the caller frees or drops the counsellor's slot."""
+    conversation.counsellor_ids.remove(counsellor.id)
+    return CounsellorLeftConversation(
+        conversation_id=conversation.id,
+        token=conversation.token,
+        counsellor_id=counsellor.id,
+        lead_id=conversation.counsellor_ids[0],
+        reason=reason,
+        display_name=counsellor.display_name,
+        institution=counsellor.institution,
+    )
 
 
 def finish(
