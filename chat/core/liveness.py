@@ -46,9 +46,9 @@ from chat.core.visitors import come_back
 def tick(state: DeskState, *, now: float, config: DeskConfig = DEFAULTS) -> list[Event]:
     """Let time pass: expire offers, leases, grace periods and blocks, then route.
 
-    Called periodically by the reaper (one process at a time). The order matters: counsellors
-    are lost before visitors are requeued, so a visitor requeued by a lost counsellor is
-    routed in the same call.
+    Run by every process's maintenance step, at the end of ``maintain`` (each step is one
+    atomic change of the store). The order matters: counsellors are lost before visitors are
+    requeued, so a visitor requeued by a lost counsellor is routed in the same call.
     """
     events: list[Event] = []
     events += _expire_offers(state, now, config)
