@@ -41,7 +41,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +48,8 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.typing import Origin
+
+from bench.served import wait_served
 
 KNEE_P99_MS = 10.0
 DRAIN_SECONDS = 3.0
@@ -87,24 +88,6 @@ class Process:
             except subprocess.TimeoutExpired:
                 self.popen.kill()
                 self.popen.wait(timeout=15)
-
-
-def wait_port(port: int, process: Process, timeout: float = 60.0, path: str | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not process.alive():
-            raise RuntimeError(f"server exited early:\n{process.log.read_text(errors='replace')}")
-        try:
-            if path is None:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    return
-            else:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1) as r:
-                    if r.status == 200:
-                        return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"server on port {port} did not answer in {timeout}s")
 
 
 def base_env() -> dict[str, str]:
@@ -428,7 +411,7 @@ class Bench:
         self.redis = Process([executable, "--port", str(port), "--bind", "127.0.0.1",
                               "--save", "", "--appendonly", "no", "--dir", str(self.workdir)],
                              base_env(), self.workdir / "redis.log")
-        wait_port(port, self.redis, 20)
+        wait_served(port, alive=self.redis.alive, log=self.redis.log, timeout=20)
         self.redis_url = f"redis://127.0.0.1:{port}/0"
 
     def flush_redis(self) -> None:
@@ -485,7 +468,8 @@ class Bench:
         stop = asyncio.Event()
         beat: asyncio.Task[None] | None = None
         try:
-            wait_port(port, server, 90, None if target.startswith("tutorial") else "/healthz")
+            wait_served(port, alive=server.alive, log=server.log, timeout=90,
+                        path=None if target.startswith("tutorial") else "/healthz")
             if target.startswith("tutorial"):
                 pairs = await asyncio.wait_for(tutorial_pairs(port, self.args.pairs, stats),
                                                SETUP_TIMEOUT)

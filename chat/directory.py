@@ -14,7 +14,7 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from chat.core.model import PolePolicy
-from virtualcite.models import Pole
+from virtualcite.models import Pole, localised
 
 # Short enough that an opening hour or an admin edit is seen almost at once.
 CACHE_SECONDS = 5.0
@@ -31,7 +31,7 @@ class PoleInfo:
     opens_at: float | None
 
     def name(self, language: str) -> str:
-        return self.name_en if language.startswith("en") and self.name_en else self.name_fr
+        return localised(self.name_fr, self.name_en, language=language)
 
     def policy(self) -> PolePolicy:
         return PolePolicy(slug=self.slug, capacity=self.capacity, is_open=self.is_open,
@@ -61,7 +61,7 @@ class PoleDirectory:
 def _load_poles() -> tuple[PoleInfo, ...]:
     now = timezone.localtime()
     infos = []
-    for pole in Pole.objects.active().prefetch_related("opening_hours", "closed_dates"):
+    for pole in Pole.objects.active().with_hours(start=now.date()):
         is_open = pole.is_open(now)
         opens = None if is_open else pole.next_opening(now)
         infos.append(PoleInfo(

@@ -260,6 +260,25 @@ class CounsellorState(Frame):
 
 # --- server frames ---------------------------------------------------------------------------
 
+# Each frame's `reason`: exactly the values the server sends on it, from the enums of
+# chat/core/reasons.py (converted by chat/publisher.py) and the few the publisher adds for events
+# that carry none; tests/unit/test_reasons.py checks both directions.
+EndedReason = Literal["visitor", "counsellor", "visitor_lost", "counsellor_lost", "blocked",
+                      "transferred", "desk_restarted"]  # EndReason
+CounsellorLeftReason = Literal["left", "lost"]  # LeaveReason
+ClosedReason = Literal[EndedReason, CounsellorLeftReason]
+RequeuedReason = Literal["counsellor_lost", "transferred", "desk_restarted"]  # RequeueReason
+OfferGoneReason = Literal[
+    "expired", "declined",  # OfferExpired, OfferDeclined
+    "visitor_left", "visitor_disconnected", "counsellor_paused", "counsellor_draining",
+    "counsellor_lost", "capacity_lowered", "poles_changed",  # WithdrawReason
+]
+ShiftReason = Literal[
+    "requested", "missed_offers",  # PauseReason
+    "offline", "lost",  # CounsellorWentOffline, CounsellorLost
+]
+
+
 class Welcome(Frame):
     """Answer to a visitor's `hello`: the token to keep, and the state to show."""
 
@@ -307,7 +326,7 @@ class Position(Frame):
     pole: str
     position: int
     estimate_seconds: float | None
-    # Set when the place went back: a visitor was put in the queue ahead (chat/core/events.py).
+    # Set when the place went back: a visitor was put in the queue ahead (PositionReason).
     reason: Literal["requeued_ahead"] | None = None
     # The desk's version when it was computed: older than what the page shows means stale.
     version: int
@@ -357,7 +376,7 @@ class CounsellorLeft(Frame):
     type: Literal["counsellor_left"] = "counsellor_left"
     conversation: str
     counsellor: CounsellorCard
-    reason: str
+    reason: CounsellorLeftReason
 
 
 class Transferred(Frame):
@@ -372,13 +391,13 @@ class Transferred(Frame):
 class Requeued(Frame):
     type: Literal["requeued"] = "requeued"
     pole: str
-    reason: str
+    reason: RequeuedReason
 
 
 class Ended(Frame):
     type: Literal["ended"] = "ended"
     conversation: str
-    reason: str
+    reason: EndedReason
     can_rate: bool
 
 
@@ -406,7 +425,7 @@ class OfferGone(Frame):
 
     type: Literal["offer_gone"] = "offer_gone"
     visitor: str
-    reason: str
+    reason: OfferGoneReason
 
 
 class ConversationOpened(Frame):
@@ -417,7 +436,7 @@ class ConversationOpened(Frame):
 class ConversationClosed(Frame):
     type: Literal["conversation_closed"] = "conversation_closed"
     conversation: str
-    reason: str
+    reason: ClosedReason
 
 
 class VisitorPresence(Frame):
@@ -429,7 +448,7 @@ class VisitorPresence(Frame):
 class ShiftChanged(Frame):
     type: Literal["shift"] = "shift"
     shift: Shift | None
-    reason: str | None = None
+    reason: ShiftReason | None = None
 
 
 class ColleagueMessageOut(Frame):

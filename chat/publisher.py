@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 from chat.core import events as ev
 from chat.core.model import DeskState
 from chat.core.queries import pole_load
+from chat.core.reasons import AbandonReason, EndReason
 from chat.frames import Blocked as BlockedFrame
 from chat.frames import (
     ConversationClosed,
@@ -32,10 +33,12 @@ from chat.frames import (
     Matched,
     OfferFrame,
     OfferGone,
+    OfferGoneReason,
     Position,
     Requeued,
     Shift,
     ShiftChanged,
+    ShiftReason,
     Transferred,
     VisitorPresence,
 )
@@ -104,8 +107,7 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
                                 estimate_seconds=estimate, reason=reason):
             return [(visitor_group(token), frame_message(
                 Position(pole=pole, position=position, estimate_seconds=estimate,
-                         reason="requeued_ahead" if reason == ev.REQUEUED_AHEAD else None,
-                         version=version)))]
+                         reason=reason.value if reason else None, version=version)))]
         case ev.OfferMade():
             offer = OfferModel(visitor=visitor_handle(event.token), pseudonym=event.pseudonym,
                                pole=event.pole, expires_at=event.expires_at,
@@ -117,7 +119,7 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
         case ev.OfferDeclined(token=token, counsellor_id=cid):
             return [_offer_gone(cid, token, "declined")]
         case ev.OfferWithdrawn(token=token, counsellor_id=cid, reason=reason):
-            return [_offer_gone(cid, token, reason)]
+            return [_offer_gone(cid, token, reason.value)]
         case ev.ConversationStarted(conversation_id=conv, token=token, counsellor_id=cid):
             # The counsellor joined the group before accepting (chat/consumers/counsellor.py),
             # the visitor's sockets are in it since they hold the token.
@@ -144,9 +146,9 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             who = CounsellorCard(id=cid, name=event.display_name, institution=event.institution)
             return [
                 (counsellor_group(cid), frame_message(
-                    ConversationClosed(conversation=conv, reason=reason), leave=[group])),
+                    ConversationClosed(conversation=conv, reason=reason.value), leave=[group])),
                 (group, frame_message(CounsellorLeft(conversation=conv, counsellor=who,
-                                                     reason=reason))),
+                                                     reason=reason.value))),
             ]
         case ev.ConversationTransferred(conversation_id=conv, token=token, from_pole=src,
                                         to_pole=dst):
@@ -157,16 +159,16 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             group = conversation_group(token)
             # Only a conversation that ended by someone's choice is rated; a lost counsellor's
             # visitor is already back in the queue, a blocked one is not asked.
-            can_rate = reason in {"visitor", "counsellor"}
+            can_rate = reason in {EndReason.VISITOR, EndReason.COUNSELLOR}
             out = [(visitor_group(token), frame_message(
-                Ended(conversation=conv, reason=reason, can_rate=can_rate),
+                Ended(conversation=conv, reason=reason.value, can_rate=can_rate),
                 rateable=conv if can_rate else None))]
             out.extend((counsellor_group(cid), frame_message(
-                ConversationClosed(conversation=conv, reason=reason), leave=[group]))
+                ConversationClosed(conversation=conv, reason=reason.value), leave=[group]))
                 for cid in cids)
             return out
         case ev.VisitorRequeued(token=token, pole=pole, reason=reason):
-            return [(visitor_group(token), frame_message(Requeued(pole=pole, reason=reason)))]
+            return [(visitor_group(token), frame_message(Requeued(pole=pole, reason=reason.value)))]
         case ev.VisitorDisconnected(token=token) | ev.VisitorResumed(token=token):
             talking_in = _conversation_of(token, summaries)
             if talking_in is None:
@@ -174,7 +176,7 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             connected = isinstance(event, ev.VisitorResumed)
             return [(conversation_group(token), frame_message(
                 VisitorPresence(conversation=talking_in, connected=connected)))]
-        case ev.VisitorLeft(token=token, reason="left"):
+        case ev.VisitorLeft(token=token, reason=AbandonReason.LEFT):
             return [(visitor_group(token), frame_message(Left()))]
         case ev.VisitorBlocked(token=token, until=until):
             return [(visitor_group(token), frame_message(BlockedFrame(until=until)))]
@@ -185,7 +187,7 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             draining = Shift(status="draining", poles=list(poles), capacity=capacity)
             return [(counsellor_group(cid), frame_message(ShiftChanged(shift=draining)))]
         case ev.CounsellorPaused(counsellor_id=cid, reason=reason):
-            return [_shift_changed(cid, shifts, reason)]
+            return [_shift_changed(cid, shifts, reason.value)]
         case ev.CounsellorWentOffline(counsellor_id=cid):
             return [(counsellor_group(cid), frame_message(ShiftChanged(shift=None,
                                                                        reason="offline")))]
@@ -195,13 +197,13 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
     return []
 
 
-def _offer_gone(counsellor_id: str, token: str, reason: str) -> Delivery:
+def _offer_gone(counsellor_id: str, token: str, reason: OfferGoneReason) -> Delivery:
     return (counsellor_group(counsellor_id),
             frame_message(OfferGone(visitor=visitor_handle(token), reason=reason)))
 
 
 def _shift_changed(counsellor_id: str, shifts: dict[str, Shift | None],
-                   reason: str | None) -> Delivery:
+                   reason: ShiftReason | None) -> Delivery:
     return (counsellor_group(counsellor_id),
             frame_message(ShiftChanged(shift=shifts.get(counsellor_id), reason=reason)))
 

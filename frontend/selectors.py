@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from virtualcite.models import OpeningHours, Pole, Resource, Role, StaffProfile
@@ -29,22 +28,19 @@ class PoleCard:
 def pole_cards_list(*, at: datetime | None = None) -> list[PoleCard]:
     """Active poles in display order, with their weekly hours and whether they are open now."""
     moment = timezone.localtime(at)
-    poles = Pole.objects.active().prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens")),
-        "closed_dates",
-    )
-    return [
-        PoleCard(
+    cards = []
+    for pole in Pole.objects.active().with_hours(start=moment.date()):
+        is_open = pole.is_open(moment)
+        cards.append(PoleCard(
             slug=pole.slug,
             name=pole.display_name,
             description=pole.display_description,
             colour=pole.colour,
-            is_open=pole.is_open(moment),
-            next_opening=None if pole.is_open(moment) else pole.next_opening(moment),
+            is_open=is_open,
+            next_opening=None if is_open else pole.next_opening(moment),
             hours=list(pole.opening_hours.all()),
-        )
-        for pole in poles
-    ]
+        ))
+    return cards
 
 
 @dataclass(frozen=True)

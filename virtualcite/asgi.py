@@ -3,7 +3,7 @@
 Forwarding headers count only from a trusted proxy (virtualcite/proxy.py). Every websocket
 route sits behind the allowed-hosts origin check; the visitor route also behind the
 per-client socket cap (virtualcite/connection_cap.py). The staff route reads the Django
-session at the handshake (chat/routing.py), the visitor route never does.
+session at the handshake (chat/ws_urls.py), the visitor route never does.
 """
 
 import gc
@@ -19,7 +19,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from chat.routing import websocket_urlpatterns  # noqa: E402
+from chat.ws_urls import websocket_urlpatterns  # noqa: E402
 from virtualcite.connection_cap import ClientSocketCap  # noqa: E402
 from virtualcite.proxy import ForwardedHeaders  # noqa: E402
 

@@ -7,7 +7,8 @@ import time
 from chat import relay, selectors, services
 from chat.consumers.base import DeskSocket
 from chat.core.errors import NotInConversation, NotOnShift
-from chat.core.reform import DESK_RESTARTED, CounsellorMemento
+from chat.core.reasons import EndReason
+from chat.core.reform import CounsellorMemento
 from chat.frames import (
     COUNSELLOR_FRAMES,
     Accept,
@@ -236,7 +237,7 @@ class CounsellorSocket(DeskSocket):
         for conversation, group in list(self.conversations.items()):
             await self.leave_group(group)
             await self.send_frame(ConversationClosed(conversation=conversation,
-                                                     reason=DESK_RESTARTED))
+                                                     reason=EndReason.DESK_RESTARTED.value))
         self.conversations = {}
 
     async def desk_reformed(self) -> None:

@@ -8,7 +8,8 @@ import logging
 from chat import relay, services
 from chat.consumers.base import DeskSocket
 from chat.core.errors import UnknownTicket
-from chat.core.reform import DESK_RESTARTED, VisitorMemento
+from chat.core.reasons import EndReason
+from chat.core.reform import VisitorMemento
 from chat.errors import NoConversation, NothingToRate
 from chat.frames import (
     VISITOR_FRAMES,
@@ -174,8 +175,8 @@ class VisitorSocket(DeskSocket):
         self.shown = self.mismatch = None
         if self.conversation is not None and self.memento is not None and self.memento.chatting:
             conversation, self.conversation = self.conversation, None
-            await self.send_frame(Ended(conversation=conversation, reason=DESK_RESTARTED,
-                                        can_rate=False))
+            await self.send_frame(Ended(conversation=conversation,
+                                        reason=EndReason.DESK_RESTARTED.value, can_rate=False))
 
     async def desk_reformed(self) -> None:
         """Nothing to add: the re-formed place reaches the page as `requeued` and `position`."""

@@ -8,7 +8,6 @@ from chat.core import errors
 from chat.core.events import (
     ConversationTransferred,
     CounsellorInvited,
-    CounsellorLeftConversation,
     Event,
     VisitorBlocked,
     VisitorRequeued,
@@ -20,6 +19,7 @@ from chat.core.model import (
     DeskState,
     PolePolicy,
 )
+from chat.core.reasons import EndReason, LeaveReason, RequeueReason
 from chat.core.routing import load
 from chat.core.steps import (
     VISITOR,
@@ -27,6 +27,7 @@ from chat.core.steps import (
     end_conversation,
     finish,
     free_slot,
+    leave_conversation,
     open_pole,
     requeue,
     require_member,
@@ -48,7 +49,7 @@ def conversation_end(
     conversation = conversation_of(state, conversation_id)
     if ended_by != VISITOR:
         require_member(conversation, ended_by)
-    reason = VISITOR if ended_by == VISITOR else "counsellor"
+    reason = EndReason.VISITOR if ended_by == VISITOR else EndReason.COUNSELLOR
     events = end_conversation(
         state, conversation, reason=reason, outcome_tags=outcome_tags or (), now=now
     )
@@ -77,7 +78,9 @@ def conversation_transfer(
     if to_pole == conversation.pole:
         raise errors.SamePole(to_pole)
     open_pole(policies, to_pole)
-    events = end_conversation(state, conversation, reason="transferred", outcome_tags=(), now=now)
+    events = end_conversation(
+        state, conversation, reason=EndReason.TRANSFERRED, outcome_tags=(), now=now
+    )
     ticket = state.tickets[conversation.token]
     requeue(ticket, pole=to_pole, head=False, now=now)
     ticket.transferred_from = conversation.pole
@@ -91,7 +94,9 @@ def conversation_transfer(
             counsellor_id=counsellor_id,
         )
     )
-    events.append(VisitorRequeued(token=ticket.token, pole=to_pole, reason="transferred"))
+    events.append(
+        VisitorRequeued(token=ticket.token, pole=to_pole, reason=RequeueReason.TRANSFERRED)
+    )
     return finish(state, events, [to_pole], now, config)
 
 
@@ -152,19 +157,9 @@ def conversation_leave(
         return conversation_end(
             state, conversation_id=conversation_id, ended_by=counsellor_id, now=now, config=config
         )
-    conversation.counsellor_ids.remove(counsellor_id)
-    events: list[Event] = [
-        CounsellorLeftConversation(
-            conversation_id=conversation_id,
-            token=conversation.token,
-            counsellor_id=counsellor_id,
-            lead_id=conversation.counsellor_ids[0],
-            reason="left",
-            display_name=state.counsellors[counsellor_id].display_name,
-            institution=state.counsellors[counsellor_id].institution,
-        )
-    ]
-    events += free_slot(state, state.counsellors[counsellor_id], conversation_id, now)
+    counsellor = state.counsellors[counsellor_id]
+    events: list[Event] = [leave_conversation(conversation, counsellor, LeaveReason.LEFT)]
+    events += free_slot(state, counsellor, conversation_id, now)
     return finish(state, events, [], now, config)
 
 
@@ -188,7 +183,9 @@ def visitor_block(
     until = now + hours * SECONDS_PER_HOUR
     token = conversation.token
     state.blocked[token] = max(until, state.blocked.get(token, until))
-    events = end_conversation(state, conversation, reason="blocked", outcome_tags=(), now=now)
+    events = end_conversation(
+        state, conversation, reason=EndReason.BLOCKED, outcome_tags=(), now=now
+    )
     del state.tickets[token]
     events.append(VisitorBlocked(token=token, until=state.blocked[token]))
     return finish(state, events, [], now, config)

@@ -10,6 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from chat.core.reasons import (
+    AbandonReason,
+    EndReason,
+    LeaveReason,
+    PauseReason,
+    PositionReason,
+    RequeueReason,
+    WithdrawReason,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -32,8 +42,8 @@ class VisitorQueued(Event):
 class PositionChanged(Event):
     """A waiting visitor's position or estimate (rounded to the minute) changed.
 
-    A place only goes back (``reason`` REQUEUED_AHEAD) when a visitor is put in the queue
-    ahead: one whose counsellor was lost, or one passed on from another pole who keeps
+    A place only goes back (``reason`` PositionReason.REQUEUED_AHEAD) when a visitor is put in
+    the queue ahead: one whose counsellor was lost, or one passed on from another pole who keeps
     their arrival time. Joining visitors always go behind.
     """
 
@@ -42,10 +52,7 @@ class PositionChanged(Event):
     pole: str
     position: int
     estimate_seconds: float | None
-    reason: str | None = None
-
-
-REQUEUED_AHEAD = "requeued_ahead"
+    reason: PositionReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +89,13 @@ class OfferDeclined(Event):
 
 @dataclass(frozen=True, slots=True)
 class OfferWithdrawn(Event):
-    """An offer disappeared without the counsellor's doing (visitor left, lost, or paused).
-
-    reason: 'visitor_left', 'visitor_disconnected', 'visitor_lost', 'counsellor_paused',
-    'counsellor_draining', 'counsellor_lost', 'capacity_lowered', 'poles_changed'.
-    """
+    """An offer disappeared without the counsellor's doing (visitor gone, counsellor paused,
+    draining or lost, shift changed)."""
 
     kind: ClassVar[str] = "offer_withdrawn"
     token: str
     counsellor_id: str
-    reason: str
+    reason: WithdrawReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +111,11 @@ class CounsellorOnline(Event):
 
 @dataclass(frozen=True, slots=True)
 class CounsellorPaused(Event):
-    """A counsellor stopped receiving offers; reason: 'requested' or 'missed_offers'."""
+    """A counsellor stopped receiving offers, by choice or after missed offers."""
 
     kind: ClassVar[str] = "counsellor_paused"
     counsellor_id: str
-    reason: str
+    reason: PauseReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +199,7 @@ class CounsellorInvited(Event):
 
 @dataclass(frozen=True, slots=True)
 class CounsellorLeftConversation(Event):
-    """A counsellor left a conversation that goes on with colleagues; reason 'left' or 'lost'.
+    """A counsellor left a conversation that goes on with colleagues, by choice or lost.
 
     It names who left: a lost counsellor is no longer in the state by the time the event is
     told to the colleague and the visitor.
@@ -206,18 +210,14 @@ class CounsellorLeftConversation(Event):
     token: str
     counsellor_id: str
     lead_id: str
-    reason: str
+    reason: LeaveReason
     display_name: str
     institution: str
 
 
 @dataclass(frozen=True, slots=True)
 class ConversationEnded(Event):
-    """A conversation ended.
-
-    reason: 'visitor', 'counsellor', 'visitor_lost', 'counsellor_lost', 'blocked',
-    'transferred'.
-    """
+    """A conversation ended."""
 
     kind: ClassVar[str] = "conversation_ended"
     conversation_id: str
@@ -227,19 +227,18 @@ class ConversationEnded(Event):
     institutions: tuple[str, ...]
     waited: float
     duration: float
-    reason: str
+    reason: EndReason
     outcome_tags: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class VisitorRequeued(Event):
-    """A visitor went back into a queue, keeping their arrival time; reason 'counsellor_lost',
-    'transferred' or 'desk_restarted' (the desk's state was lost and re-formed)."""
+    """A visitor went back into a queue, keeping their arrival time."""
 
     kind: ClassVar[str] = "visitor_requeued"
     token: str
     pole: str
-    reason: str
+    reason: RequeueReason
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,14 +262,13 @@ class VisitorResumed(Event):
 
 @dataclass(frozen=True, slots=True)
 class VisitorLeft(Event):
-    """A visitor left before any conversation: the abandonment figure; reason 'left' or
-    'lost'."""
+    """A visitor left before any conversation (the abandonment figure), by choice or lost."""
 
     kind: ClassVar[str] = "visitor_left"
     token: str
     pole: str
     waited: float
-    reason: str
+    reason: AbandonReason
 
 
 @dataclass(frozen=True, slots=True)

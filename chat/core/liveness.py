@@ -8,12 +8,10 @@ from collections.abc import Iterable
 from chat.core.errors import UnknownTicket
 from chat.core.estimate import prune_served
 from chat.core.events import (
-    CounsellorLeftConversation,
     CounsellorLost,
     Event,
     OfferExpired,
     VisitorDisconnected,
-    VisitorLeft,
     VisitorRequeued,
 )
 from chat.core.model import (
@@ -23,10 +21,20 @@ from chat.core.model import (
     DeskState,
     TicketStatus,
 )
+from chat.core.reasons import (
+    AbandonReason,
+    EndReason,
+    LeaveReason,
+    PauseReason,
+    RequeueReason,
+    WithdrawReason,
+)
 from chat.core.steps import (
     clear_offer,
     end_conversation,
     finish,
+    leave_conversation,
+    left_queue,
     pause,
     requeue,
     withdraw,
@@ -38,9 +46,9 @@ from chat.core.visitors import come_back
 def tick(state: DeskState, *, now: float, config: DeskConfig = DEFAULTS) -> list[Event]:
     """Let time pass: expire offers, leases, grace periods and blocks, then route.
 
-    Called periodically by the reaper (one process at a time). The order matters: counsellors
-    are lost before visitors are requeued, so a visitor requeued by a lost counsellor is
-    routed in the same call.
+    Run by every process's maintenance step, at the end of ``maintain`` (each step is one
+    atomic change of the store). The order matters: counsellors are lost before visitors are
+    requeued, so a visitor requeued by a lost counsellor is routed in the same call.
     """
     events: list[Event] = []
     events += _expire_offers(state, now, config)
@@ -119,7 +127,7 @@ def _expire_offers(state: DeskState, now: float, config: DeskConfig) -> list[Eve
             counsellor.missed_offers_in_row >= config.missed_offers_before_pause
             and counsellor.status is CounsellorStatus.AVAILABLE
         ):
-            events += pause(state, counsellor, "missed_offers")
+            events += pause(state, counsellor, PauseReason.MISSED_OFFERS)
     return events
 
 
@@ -168,7 +176,7 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
     over to the colleague who shares them."""
     events: list[Event] = []
     counsellor = state.counsellors[counsellor_id]
-    events += withdraw_all(state, counsellor, "counsellor_lost")
+    events += withdraw_all(state, counsellor, WithdrawReason.COUNSELLOR_LOST)
     # Taken out of routing first, so freeing its slots cannot trigger an offline event.
     counsellor.status = CounsellorStatus.PAUSED
     requeued: list[str] = []
@@ -176,28 +184,19 @@ def _lose(state: DeskState, counsellor_id: str, now: float) -> list[Event]:
         conversation = state.conversations[conversation_id]
         if len(conversation.counsellor_ids) == 1:
             events += end_conversation(
-                state, conversation, reason="counsellor_lost", outcome_tags=(), now=now
+                state, conversation, reason=EndReason.COUNSELLOR_LOST, outcome_tags=(), now=now
             )
             ticket = state.tickets[conversation.token]
             requeue(ticket, pole=conversation.pole, head=True, now=now)
             requeued.append(ticket.token)
             events.append(
-                VisitorRequeued(token=ticket.token, pole=ticket.pole, reason="counsellor_lost")
-            )
-        else:
-            conversation.counsellor_ids.remove(counsellor_id)
-            counsellor.conversation_ids.remove(conversation_id)
-            events.append(
-                CounsellorLeftConversation(
-                    conversation_id=conversation_id,
-                    token=conversation.token,
-                    counsellor_id=counsellor_id,
-                    lead_id=conversation.counsellor_ids[0],
-                    reason="lost",
-                    display_name=counsellor.display_name,
-                    institution=counsellor.institution,
+                VisitorRequeued(
+                    token=ticket.token, pole=ticket.pole, reason=RequeueReason.COUNSELLOR_LOST
                 )
             )
+        else:
+            events.append(leave_conversation(conversation, counsellor, LeaveReason.LOST))
+            counsellor.conversation_ids.remove(conversation_id)
     del state.counsellors[counsellor_id]
     events.append(CounsellorLost(counsellor_id=counsellor_id, requeued_tokens=tuple(requeued)))
     return events
@@ -210,7 +209,7 @@ def _expire_visitor_leases(state: DeskState, now: float, config: DeskConfig) -> 
         if ticket.disconnected_at is None and ticket.lease_expires_at <= now:
             ticket.disconnected_at = ticket.lease_expires_at
             if ticket.status is TicketStatus.OFFERED:
-                events.append(withdraw(state, ticket, "visitor_disconnected"))
+                events.append(withdraw(state, ticket, WithdrawReason.VISITOR_DISCONNECTED))
             events.append(
                 VisitorDisconnected(
                     token=ticket.token,
@@ -236,15 +235,11 @@ def _drop_lost_visitors(state: DeskState, now: float, config: DeskConfig) -> lis
             events += end_conversation(
                 state,
                 state.conversations[ticket.conversation_id],
-                reason="visitor_lost",
+                reason=EndReason.VISITOR_LOST,
                 outcome_tags=(),
                 now=now,
             )
         else:
-            events.append(
-                VisitorLeft(
-                    token=token, pole=ticket.pole, waited=now - ticket.queued_at, reason="lost"
-                )
-            )
+            events.append(left_queue(ticket, AbandonReason.LOST, now))
         del state.tickets[token]
     return events

@@ -19,6 +19,10 @@ class TicketStatus(StrEnum):
     IN_CONVERSATION = "in_conversation"
 
 
+# The statuses of a ticket still in its pole's queue: an offer keeps the place until answered.
+QUEUED = (TicketStatus.WAITING, TicketStatus.OFFERED)
+
+
 class CounsellorStatus(StrEnum):
     """Whether a counsellor on shift can receive new visitors."""
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from chat.core.estimate import counsellors_serving, estimate_from_rate, rounded, service_rate
-from chat.core.events import REQUEUED_AHEAD, Event, PositionChanged
-from chat.core.model import DeskConfig, DeskState, Ticket, TicketStatus
+from chat.core.events import Event, PositionChanged
+from chat.core.model import QUEUED, DeskConfig, DeskState, Ticket
+from chat.core.reasons import PositionReason
 from chat.core.routing import queue_key
-
-QUEUED = (TicketStatus.WAITING, TicketStatus.OFFERED)
 
 
 def announce_positions(
@@ -48,7 +47,7 @@ def announce_positions(
                         pole=pole,
                         position=position,
                         estimate_seconds=estimate,
-                        reason=REQUEUED_AHEAD if went_back else None,
+                        reason=PositionReason.REQUEUED_AHEAD if went_back else None,
                     )
                 )
     return events

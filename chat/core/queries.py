@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chat.core.estimate import wait_estimate
-from chat.core.model import DEFAULTS, DeskConfig, DeskState, Ticket, TicketStatus
+from chat.core.model import DEFAULTS, QUEUED, DeskConfig, DeskState, Ticket
 from chat.core.routing import can_take_offers, queue_key
-
-QUEUED = (TicketStatus.WAITING, TicketStatus.OFFERED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,19 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from chat.core.events import CounsellorOnline, Event, VisitorRequeued
-from chat.core.model import (
-    DEFAULTS,
-    Counsellor,
-    CounsellorStatus,
-    DeskConfig,
-    DeskState,
-    Ticket,
-    TicketStatus,
-)
-from chat.core.steps import finish
-
-DESK_RESTARTED = "desk_restarted"
+from chat.core.events import Event, VisitorRequeued
+from chat.core.model import DEFAULTS, CounsellorStatus, DeskConfig, DeskState, TicketStatus
+from chat.core.reasons import RequeueReason
+from chat.core.steps import finish, queue_ticket, seat_counsellor, shift_told
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,40 +91,33 @@ def reform(
     for memento in counsellors:
         if memento.counsellor_id in state.counsellors:
             continue
-        status = CounsellorStatus.PAUSED if memento.paused else CounsellorStatus.AVAILABLE
-        state.counsellors[memento.counsellor_id] = Counsellor(
-            id=memento.counsellor_id,
+        counsellor = seat_counsellor(
+            state,
+            counsellor_id=memento.counsellor_id,
             display_name=memento.display_name,
             institution=memento.institution,
             poles=list(memento.poles),
             capacity=memento.capacity,
-            status=status,
-            lease_expires_at=now + config.lease_ttl,
-            idle_since=now,
+            status=CounsellorStatus.PAUSED if memento.paused else CounsellorStatus.AVAILABLE,
+            now=now,
+            config=config,
         )
-        events.append(
-            CounsellorOnline(
-                counsellor_id=memento.counsellor_id,
-                institution=memento.institution,
-                poles=memento.poles,
-                capacity=memento.capacity,
-            )
-        )
+        events.append(shift_told(counsellor))
     poles: set[str] = set()
     for visitor in visitors:
         if visitor.token in state.tickets:
             continue
-        state.tickets[visitor.token] = Ticket(
+        queue_ticket(
+            state,
             token=visitor.token,
             pole=visitor.pole,
             pseudonym=visitor.pseudonym,
             arrived_at=visitor.arrived_at,
-            status=TicketStatus.WAITING,
-            lease_expires_at=now + config.lease_ttl,
-            queued_at=now,
             requeued=visitor.requeued or visitor.chatting,
+            now=now,
+            config=config,
         )
         poles.add(visitor.pole)
         events.append(VisitorRequeued(token=visitor.token, pole=visitor.pole,
-                                      reason=DESK_RESTARTED))
+                                      reason=RequeueReason.DESK_RESTARTED))
     return finish(state, events, poles, now, config)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from chat.core import errors
 from chat.core.events import (
     CounsellorDraining,
-    CounsellorOnline,
     CounsellorResumed,
     CounsellorWentOffline,
     Event,
@@ -13,17 +12,19 @@ from chat.core.events import (
 )
 from chat.core.model import (
     DEFAULTS,
-    Counsellor,
     CounsellorStatus,
     DeskConfig,
     DeskState,
 )
+from chat.core.reasons import PauseReason, WithdrawReason
 from chat.core.routing import load
 from chat.core.steps import (
     counsellor_of,
     finish,
     forget_declines,
     pause,
+    seat_counsellor,
+    shift_told,
     withdraw,
     withdraw_all,
 )
@@ -52,17 +53,16 @@ def counsellor_online(
     unique_poles = list(dict.fromkeys(poles))
     events: list[Event] = []
     if existing is None:
-        counsellor = Counsellor(
-            id=counsellor_id,
+        counsellor = seat_counsellor(
+            state,
+            counsellor_id=counsellor_id,
             display_name=display_name,
             institution=institution,
             poles=unique_poles,
             capacity=capacity,
-            status=CounsellorStatus.AVAILABLE,
-            lease_expires_at=now + config.lease_ttl,
-            idle_since=now,
+            now=now,
+            config=config,
         )
-        state.counsellors[counsellor_id] = counsellor
     else:
         counsellor = existing
         counsellor.display_name = display_name
@@ -74,20 +74,12 @@ def counsellor_online(
             counsellor.status = CounsellorStatus.AVAILABLE
         for token in list(counsellor.offered_tokens):
             if state.tickets[token].pole not in unique_poles:
-                events.append(withdraw(state, state.tickets[token], "poles_changed"))
+                events.append(withdraw(state, state.tickets[token], WithdrawReason.POLES_CHANGED))
         while load(counsellor) > counsellor.capacity:
             newest = counsellor.offered_tokens[-1]
-            events.append(withdraw(state, state.tickets[newest], "capacity_lowered"))
+            events.append(withdraw(state, state.tickets[newest], WithdrawReason.CAPACITY_LOWERED))
     forget_declines(state, counsellor_id)
-    events.insert(
-        0,
-        CounsellorOnline(
-            counsellor_id=counsellor_id,
-            institution=institution,
-            poles=tuple(unique_poles),
-            capacity=capacity,
-        ),
-    )
+    events.insert(0, shift_told(counsellor))
     dirty = {state.tickets[e.token].pole for e in events if isinstance(e, OfferWithdrawn)}
     # Estimates depend on who is on shift for each pole.
     dirty.update(unique_poles)
@@ -103,7 +95,7 @@ def counsellor_pause(
         return []
     if counsellor.status is not CounsellorStatus.AVAILABLE:
         raise errors.InvalidTransition("pause", CounsellorStatus.AVAILABLE, counsellor.status)
-    events = pause(state, counsellor, "requested")
+    events = pause(state, counsellor, PauseReason.REQUESTED)
     return finish(state, events, counsellor.poles, now, config)
 
 
@@ -133,7 +125,7 @@ def counsellor_drain(
     if counsellor.status is CounsellorStatus.DRAINING:
         return []
     counsellor.status = CounsellorStatus.DRAINING
-    events = withdraw_all(state, counsellor, "counsellor_draining")
+    events = withdraw_all(state, counsellor, WithdrawReason.COUNSELLOR_DRAINING)
     # Draining is always told, then going offline when nothing runs: a screen sees the same
     # sequence whether the last conversation ends now or later.
     events.append(CounsellorDraining(counsellor_id=counsellor_id,

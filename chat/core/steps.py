@@ -6,16 +6,21 @@ Lookups raise a DeskError before anything changes; the changes assume the checks
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Final
 
 from chat.core import errors
 from chat.core.events import (
     ConversationEnded,
+    CounsellorLeftConversation,
+    CounsellorOnline,
     CounsellorPaused,
     CounsellorWentOffline,
     Event,
     OfferWithdrawn,
+    VisitorLeft,
 )
 from chat.core.model import (
+    QUEUED,
     Conversation,
     Counsellor,
     CounsellorStatus,
@@ -26,9 +31,10 @@ from chat.core.model import (
     TicketStatus,
 )
 from chat.core.positions import announce_positions
+from chat.core.reasons import AbandonReason, EndReason, LeaveReason, PauseReason, WithdrawReason
 from chat.core.routing import route
 
-VISITOR = "visitor"  # ``ended_by`` value when the visitor ends a conversation
+VISITOR: Final = EndReason.VISITOR.value  # ``ended_by`` when the visitor ends a conversation
 
 
 # --- lookups that refuse ------------------------------------------------------------------
@@ -93,6 +99,93 @@ def standing_offer(state: DeskState, counsellor_id: str, token: str, now: float)
 # --- state changes shared by several rules ------------------------------------------------
 
 
+def queue_ticket(
+    state: DeskState,
+    *,
+    token: str,
+    pole: str,
+    pseudonym: str,
+    arrived_at: float,
+    requeued: bool = False,
+    now: float,
+    config: DeskConfig,
+) -> Ticket:
+    """A waiting ticket with a fresh lease, queued from now; ``arrived_at`` decides its place."""
+    ticket = Ticket(
+        token=token,
+        pole=pole,
+        pseudonym=pseudonym,
+        arrived_at=arrived_at,
+        status=TicketStatus.WAITING,
+        lease_expires_at=now + config.lease_ttl,
+        queued_at=now,
+        requeued=requeued,
+    )
+    state.tickets[token] = ticket
+    return ticket
+
+
+def seat_counsellor(
+    state: DeskState,
+    *,
+    counsellor_id: str,
+    display_name: str,
+    institution: str,
+    poles: list[str],
+    capacity: int,
+    status: CounsellorStatus = CounsellorStatus.AVAILABLE,
+    now: float,
+    config: DeskConfig,
+) -> Counsellor:
+    """A counsellor on shift with a fresh lease, idle from now."""
+    counsellor = Counsellor(
+        id=counsellor_id,
+        display_name=display_name,
+        institution=institution,
+        poles=poles,
+        capacity=capacity,
+        status=status,
+        lease_expires_at=now + config.lease_ttl,
+        idle_since=now,
+    )
+    state.counsellors[counsellor_id] = counsellor
+    return counsellor
+
+
+def shift_told(counsellor: Counsellor) -> CounsellorOnline:
+    """The shift a counsellor is on, as started, updated or re-formed."""
+    return CounsellorOnline(
+        counsellor_id=counsellor.id,
+        institution=counsellor.institution,
+        poles=tuple(counsellor.poles),
+        capacity=counsellor.capacity,
+    )
+
+
+def left_queue(ticket: Ticket, reason: AbandonReason, now: float) -> VisitorLeft:
+    """A visitor leaving before any conversation: their wait counts from their queueing."""
+    return VisitorLeft(
+        token=ticket.token, pole=ticket.pole, waited=now - ticket.queued_at, reason=reason
+    )
+
+
+def leave_conversation(
+    conversation: Conversation, counsellor: Counsellor, reason: LeaveReason
+) -> CounsellorLeftConversation:
+    """Take a counsellor out of a conversation their colleagues carry on (the next becomes
+    lead); the caller frees or drops the counsellor's slot."""
+    conversation.counsellor_ids.remove(counsellor.id)
+    return CounsellorLeftConversation(
+        conversation_id=conversation.id,
+        token=conversation.token,
+        counsellor_id=counsellor.id,
+        lead_id=conversation.counsellor_ids[0],
+        reason=reason,
+        display_name=counsellor.display_name,
+        institution=counsellor.institution,
+    )
+
+
 def finish(
     state: DeskState, events: list[Event], dirty: Iterable[str], now: float, config: DeskConfig
 ) -> list[Event]:
@@ -115,13 +208,15 @@ def clear_offer(state: DeskState, ticket: Ticket) -> str:
     return counsellor_id
 
 
-def withdraw(state: DeskState, ticket: Ticket, reason: str) -> Event:
+def withdraw(state: DeskState, ticket: Ticket, reason: WithdrawReason) -> Event:
     """Cancel an offer nobody answered wrongly: it does not count as a decline."""
     counsellor_id = clear_offer(state, ticket)
     return OfferWithdrawn(token=ticket.token, counsellor_id=counsellor_id, reason=reason)
 
 
-def withdraw_all(state: DeskState, counsellor: Counsellor, reason: str) -> list[Event]:
+def withdraw_all(
+    state: DeskState, counsellor: Counsellor, reason: WithdrawReason
+) -> list[Event]:
     """Cancel every pending offer of ``counsellor``."""
     return [
         withdraw(state, state.tickets[token], reason) for token in list(counsellor.offered_tokens)
@@ -144,7 +239,7 @@ def end_conversation(
     state: DeskState,
     conversation: Conversation,
     *,
-    reason: str,
+    reason: EndReason,
     outcome_tags: Iterable[str],
     now: float,
 ) -> list[Event]:
@@ -190,16 +285,12 @@ def forget_declines(state: DeskState, counsellor_id: str) -> None:
 
 def queue_length(state: DeskState, pole: str) -> int:
     """Visitors waiting (offered or not) in ``pole``, for its capacity."""
-    return sum(
-        1
-        for t in state.tickets.values()
-        if t.pole == pole and t.status is not TicketStatus.IN_CONVERSATION
-    )
+    return sum(1 for t in state.tickets.values() if t.pole == pole and t.status in QUEUED)
 
 
-def pause(state: DeskState, counsellor: Counsellor, reason: str) -> list[Event]:
+def pause(state: DeskState, counsellor: Counsellor, reason: PauseReason) -> list[Event]:
     """Stop offers to ``counsellor``; their pending offers pass on."""
     counsellor.status = CounsellorStatus.PAUSED
-    events = withdraw_all(state, counsellor, "counsellor_paused")
+    events = withdraw_all(state, counsellor, WithdrawReason.COUNSELLOR_PAUSED)
     events.append(CounsellorPaused(counsellor_id=counsellor.id, reason=reason))
     return events

@@ -8,7 +8,6 @@ from chat.core import errors
 from chat.core.events import (
     Event,
     VisitorDisconnected,
-    VisitorLeft,
     VisitorQueued,
     VisitorResumed,
 )
@@ -20,12 +19,14 @@ from chat.core.model import (
     Ticket,
     TicketStatus,
 )
+from chat.core.reasons import AbandonReason, EndReason, WithdrawReason
 from chat.core.steps import (
-    VISITOR,
     end_conversation,
     finish,
+    left_queue,
     open_pole,
     queue_length,
+    queue_ticket,
     ticket_of,
     withdraw,
 )
@@ -56,16 +57,9 @@ def visitor_join(
     policy = open_pole(policies, pole)
     if queue_length(state, pole) >= policy.capacity:
         raise errors.QueueFull(pole)
-    ticket = Ticket(
-        token=token,
-        pole=pole,
-        pseudonym=pseudonym,
-        arrived_at=now,
-        status=TicketStatus.WAITING,
-        lease_expires_at=now + config.lease_ttl,
-        queued_at=now,
+    ticket = queue_ticket(
+        state, token=token, pole=pole, pseudonym=pseudonym, arrived_at=now, now=now, config=config
     )
-    state.tickets[token] = ticket
     rest = finish(state, [], [pole], now, config)
     return [VisitorQueued(token=token, pole=pole, position=ticket.position), *rest]
 
@@ -79,13 +73,13 @@ def visitor_leave(
     if ticket.status is TicketStatus.IN_CONVERSATION:
         assert ticket.conversation_id is not None
         conversation = state.conversations[ticket.conversation_id]
-        events += end_conversation(state, conversation, reason=VISITOR, outcome_tags=(), now=now)
+        events += end_conversation(
+            state, conversation, reason=EndReason.VISITOR, outcome_tags=(), now=now
+        )
     else:
         if ticket.status is TicketStatus.OFFERED:
-            events.append(withdraw(state, ticket, "visitor_left"))
-        events.append(
-            VisitorLeft(token=token, pole=ticket.pole, waited=now - ticket.queued_at, reason="left")
-        )
+            events.append(withdraw(state, ticket, WithdrawReason.VISITOR_LEFT))
+        events.append(left_queue(ticket, AbandonReason.LEFT, now))
     del state.tickets[token]
     return finish(state, events, [ticket.pole], now, config)
 
@@ -114,7 +108,7 @@ def visitor_disconnect(
     ticket.disconnected_at = now
     events: list[Event] = []
     if ticket.status is TicketStatus.OFFERED:
-        events.append(withdraw(state, ticket, "visitor_disconnected"))
+        events.append(withdraw(state, ticket, WithdrawReason.VISITOR_DISCONNECTED))
     events.append(
         VisitorDisconnected(token=token, pole=ticket.pole, grace_until=now + config.visitor_grace)
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
+from bench.served import wait_served
 from tests.redis_server import free_port
 
 # The variables a test must not inherit from the developer's shell.
@@ -55,17 +54,9 @@ class LiveServer:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(command, env=self.env, stdout=log,
                                             stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"serve exited early:\n{self.log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"serve did not answer in {timeout}s:\n{self.log_path.read_text()}")
+        process = self.process
+        wait_served(self.port, alive=lambda: process.poll() is None, log=self.log_path,
+                    path="/healthz", timeout=timeout)
 
     def stop(self) -> None:
         if self.process is None:

@@ -19,6 +19,7 @@ import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
+from tests.e2e.journeys import counsellor_on, visitor_on
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
 from virtualcite.cli import WEBSOCKET_MAX_MESSAGE_BYTES
@@ -28,26 +29,6 @@ from virtualcite.realtime.protocol import CloseCode
 # Invalid UTF-8 (RFC 3629): 0xFF never appears in UTF-8; a lone continuation byte; an
 # overlong encoding of "/"; an encoded surrogate.
 INVALID_UTF8 = [b"\xff", b"\x80", b"\xc0\xaf", b"\xed\xa0\x80"]
-
-
-async def visitor_on(server: LiveServer) -> WsClient:
-    client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
-    await client.send(type="hello", token=None)
-    await client.expect("welcome")
-    return client
-
-
-async def counsellor_on(server: LiveServer, username: str, poles: list[str] | None = None
-                        ) -> WsClient:
-    cookie = await asyncio.to_thread(login_cookie, server.url, username)
-    client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
-                                 cookie=cookie)
-    await client.send(type="hello")
-    await client.expect("staff_welcome")
-    if poles:
-        await client.send(type="shift_start", poles=poles, capacity=1)
-        await client.expect("staff_state")
-    return client
 
 
 async def close_code(client: WsClient, timeout: float = 10.0) -> int | None:
@@ -87,7 +68,7 @@ async def test_invalid_utf8_in_a_text_frame_closes_with_1007(served: LiveServer,
 
 async def test_invalid_utf8_from_a_waiting_visitor_releases_their_offer(
         served: LiveServer) -> None:
-    karim = await counsellor_on(served, "karim", ["find-training"])
+    karim = await counsellor_on(served, "karim", ["find-training"], capacity=1)
     guest = await visitor_on(served)
     await guest.send(type="join", pole="find-training")
     await guest.expect("queued")

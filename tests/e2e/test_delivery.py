@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from tests.e2e.journeys import accept_offer, counsellor_on, queued
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_live_desk import counsellor_on, visitor_on
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
@@ -17,13 +17,8 @@ async def test_a_message_sent_while_redis_is_down_is_refused_not_acknowledged(
     served_on_redis: LiveServer, redis_server: RedisServer
 ) -> None:
     camille = await counsellor_on(served_on_redis, "camille", ["find-a-job"])
-    guest = await visitor_on(served_on_redis)
-    await guest.send(type="join", pole="find-a-job")
-    await guest.expect("queued")
-    offer = (await camille.expect("offer"))["offer"]
-    await camille.send(type="accept", visitor=offer["visitor"])
-    await guest.expect("matched")
-    await camille.expect("conversation")
+    guest = await queued(served_on_redis, "find-a-job")
+    await accept_offer(camille, guest)
 
     await asyncio.to_thread(redis_server.stop)
     try:

@@ -7,7 +7,6 @@ conversation is transcript-free: a canary sent through it is found nowhere after
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
@@ -18,27 +17,10 @@ from pathlib import Path
 import pytest
 import redis
 
+from tests.e2e.journeys import accept_offer, counsellor_on, queued
 from tests.e2e.live_server import LiveServer
-from tests.e2e.ws_client import WsClient, login_cookie
+from tests.e2e.ws_client import WsClient
 from tests.redis_server import RedisServer
-
-
-async def visitor_on(server: LiveServer) -> WsClient:
-    client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
-    await client.send(type="hello", token=None)
-    await client.expect("welcome")
-    return client
-
-
-async def counsellor_on(server: LiveServer, username: str, poles: list[str]) -> WsClient:
-    cookie = await asyncio.to_thread(login_cookie, server.url, username)
-    client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
-                                 cookie=cookie)
-    await client.send(type="hello")
-    await client.expect("staff_welcome")
-    await client.send(type="shift_start", poles=poles, capacity=2)
-    await client.expect("staff_state")
-    return client
 
 
 async def conversation_with_transfer(visitor_server: LiveServer, staff_server: LiveServer,
@@ -46,13 +28,8 @@ async def conversation_with_transfer(visitor_server: LiveServer, staff_server: L
     """lobby → queue → offer → accept → chat → transfer → second counsellor → chat → end."""
     camille = await counsellor_on(staff_server, "camille", ["find-a-job"])
     karim = await counsellor_on(staff_server, "hugo", ["change-career"])
-    guest = await visitor_on(visitor_server)
-    await guest.send(type="join", pole="find-a-job")
-    await guest.expect("queued")
-    offer = (await camille.expect("offer"))["offer"]
-    await camille.send(type="accept", visitor=offer["visitor"])
-    await guest.expect("matched")
-    conversation = (await camille.expect("conversation"))["conversation"]["id"]
+    guest = await queued(visitor_server, "find-a-job")
+    conversation = await accept_offer(camille, guest)
 
     await guest.send(type="message", text=f"visitor says {canary}")
     assert canary in (await camille.expect("message", sender="visitor"))["html"]
@@ -125,12 +102,8 @@ async def test_with_redis_each_chat_message_reaches_each_socket_exactly_once(
     first, second = two_daphnes
     camille = await counsellor_on(first, "camille", ["find-a-job"])
     for guest_server in (first, second):
-        guest = await visitor_on(guest_server)
-        await guest.send(type="join", pole="find-a-job")
-        offer = (await camille.expect("offer"))["offer"]
-        await camille.send(type="accept", visitor=offer["visitor"])
-        await guest.expect("matched")
-        conversation = (await camille.expect("conversation"))["conversation"]["id"]
+        guest = await queued(guest_server, "find-a-job")
+        conversation = await accept_offer(camille, guest)
         for index in range(3):
             await guest.send(type="message", text=f"from the visitor {index}")
             await camille.send(type="message", conversation=conversation,

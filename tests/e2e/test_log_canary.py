@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import websockets
 
+from tests.e2e.journeys import accept_offer, visitor_on
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
 from virtualcite.realtime.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
@@ -88,13 +89,6 @@ async def send_each(open_socket: Callable[[], Awaitable[WsClient]], frames: dict
         await client.close()
 
 
-async def visitor(server: LiveServer) -> WsClient:
-    client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
-    await client.send(type="hello", token=None)
-    await client.expect("welcome")
-    return client
-
-
 async def staff_socket(server: LiveServer, cookie: str) -> WsClient:
     client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
                                  cookie=cookie)
@@ -109,7 +103,7 @@ async def raw_bytes(server: LiveServer) -> None:
         (b'{"type":"message","text":"' + mark("utf8").encode() + b'\xff\xfe"}', True),
         (mark("binary").encode(), False),
     ):
-        client = await visitor(server)
+        client = await visitor_on(server)
         with contextlib.suppress(websockets.ConnectionClosed):
             await client.socket.send(payload, text=as_text)
         await answered(client)
@@ -134,15 +128,12 @@ async def conversation_paths(server: LiveServer) -> None:
     camille = await staff_socket(server, cookie)
     await camille.send(type="shift_start", poles=["find-a-job"], capacity=2)
     await camille.expect("staff_state")
-    guest = await visitor(server)
+    guest = await visitor_on(server)
     await guest.send(type="message", text=mark("not-in-conversation"))
     await guest.expect("error")
     await guest.send(type="join", pole="find-a-job")
     await guest.expect("queued")
-    offer = (await camille.expect("offer"))["offer"]
-    await camille.send(type="accept", visitor=offer["visitor"])
-    await guest.expect("matched")
-    conversation = (await camille.expect("conversation"))["conversation"]["id"]
+    conversation = await accept_offer(camille, guest)
     await guest.send(type="message", text=mark("chat"))
     assert mark("chat") in (await camille.expect("message", sender="visitor"))["html"]
     await camille.send(type="transfer", conversation=conversation, pole="find-a-job",
@@ -163,7 +154,7 @@ async def conversation_paths(server: LiveServer) -> None:
 
 async def abuse(server: LiveServer) -> None:
     """Past the rate limit and the violation budget: the socket is closed as abusive (4029)."""
-    client = await visitor(server)
+    client = await visitor_on(server)
     with contextlib.suppress(websockets.ConnectionClosed):
         for _ in range(40):
             await client.socket.send(f'{{"type":"message","text":"{mark("abuse")}"')
@@ -180,7 +171,7 @@ def debug_server(tmp_path: Path, request: pytest.FixtureRequest) -> LiveServer:
 
 def test_no_frame_content_reaches_the_log_on_any_error_path(debug_server: LiveServer) -> None:
     steps: list[Callable[[], Awaitable[None]]] = [
-        lambda: send_each(lambda: visitor(debug_server), refused_frames("visitor")),
+        lambda: send_each(lambda: visitor_on(debug_server), refused_frames("visitor")),
         lambda: raw_bytes(debug_server),
         lambda: before_hello_and_bad_tokens(debug_server),
         lambda: conversation_paths(debug_server),

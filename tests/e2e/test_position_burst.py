@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.journeys import counsellor_on, visitor_on
 from tests.e2e.live_server import LiveServer, start_two_daphnes
-from tests.e2e.test_live_desk import counsellor_on, visitor_on
 from tests.e2e.ws_client import WsClient
 from virtualcite.realtime.limits import FRAMES_PER_SECOND
 

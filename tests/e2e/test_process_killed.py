@@ -11,8 +11,8 @@ import asyncio
 
 import pytest
 
+from tests.e2e.journeys import accept_offer, counsellor_on, queued
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_live_desk import counsellor_on, visitor_on
 
 pytestmark = pytest.mark.redis
 
@@ -22,15 +22,9 @@ async def test_the_visitor_of_a_killed_process_counsellor_is_requeued_at_the_hea
 ) -> None:
     visitors_side, staff_side = two_daphnes
     camille = await counsellor_on(staff_side, "camille", ["find-a-job"])
-    talking = await visitor_on(visitors_side)
-    await talking.send(type="join", pole="find-a-job")
-    await talking.expect("queued")
-    offer = (await camille.expect("offer"))["offer"]
-    await camille.send(type="accept", visitor=offer["visitor"])
-    await talking.expect("matched")
-    waiting = await visitor_on(visitors_side)
-    await waiting.send(type="join", pole="find-a-job")
-    await waiting.expect("queued")
+    talking = await queued(visitors_side, "find-a-job")
+    await accept_offer(camille, talking)
+    waiting = await queued(visitors_side, "find-a-job")
 
     await asyncio.to_thread(staff_side.kill)
 

@@ -12,9 +12,8 @@ import asyncio
 
 import pytest
 
+from tests.e2e.journeys import accept_offer, counsellor_on, queued
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_live_desk import counsellor_on, visitor_on
-from tests.e2e.ws_client import WsClient
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis
@@ -26,25 +25,16 @@ def come_back_empty(redis_server: RedisServer) -> None:
     redis_server.start()
 
 
-async def waiting(server: LiveServer) -> WsClient:
-    guest = await visitor_on(server)
-    await guest.send(type="join", pole="find-a-job")
-    await guest.expect("queued")
-    return guest
-
-
 async def test_a_desk_lost_by_redis_is_told_and_re_formed_in_order(
     served_on_redis: LiveServer, redis_server: RedisServer
 ) -> None:
     camille = await counsellor_on(served_on_redis, "camille", ["find-a-job"])
-    talking = await waiting(served_on_redis)
-    offer = (await camille.expect("offer"))["offer"]
-    await camille.send(type="accept", visitor=offer["visitor"])
-    await talking.expect("matched")
-    conversation = (await camille.expect("conversation"))["conversation"]["id"]
+    talking = await queued(served_on_redis, "find-a-job")
+    conversation = await accept_offer(camille, talking)
     await camille.send(type="pause")
     await camille.expect("staff_state")
-    first, second = await waiting(served_on_redis), await waiting(served_on_redis)
+    first = await queued(served_on_redis, "find-a-job")
+    second = await queued(served_on_redis, "find-a-job")
 
     await asyncio.to_thread(come_back_empty, redis_server)
 

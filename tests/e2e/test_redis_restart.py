@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
+from tests.e2e.journeys import counsellor_on, visitor_on
 from tests.e2e.live_server import LiveServer
-from tests.e2e.test_live_desk import counsellor_on, visitor_on
 from tests.redis_server import RedisServer
 
 pytestmark = pytest.mark.redis

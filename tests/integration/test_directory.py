@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime, time, timedelta
+
 import pytest
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client, RequestFactory
-from django.test.utils import override_settings
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
 from django.utils.html import escape
 
+from chat.directory import _load_poles
+from frontend.selectors import pole_cards_list
 from tests.redis_server import free_port
 from virtualcite.demo import DEMO_POLES, DEMO_STAFF, load_demo
-from virtualcite.models import PartnerInstitution, Pole, Role, StaffProfile
+from virtualcite.models import (
+    ClosedDate,
+    OpeningHours,
+    PartnerInstitution,
+    Pole,
+    Role,
+    StaffProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +145,48 @@ def test_readyz_is_ready_with_a_reachable_redis(client: Client, redis_url: str) 
         response = client.get("/readyz", headers={"authorization": f"Bearer {OPERATOR_TOKEN}"})
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+def _pole(slug: str, *, hours: bool = True, closed_today: bool = False) -> Pole:
+    """A pole open all day every day (or never), possibly closed today by a closed date."""
+    pole = Pole.objects.create(slug=slug, name=slug.title())
+    if hours:
+        midnight = time(0, 0)  # closing at 00:00 means until midnight
+        OpeningHours.objects.bulk_create(
+            OpeningHours(pole=pole, weekday=day, opens=midnight, closes=midnight)
+            for day in range(7))
+    today = timezone.localdate()
+    ClosedDate.objects.create(pole=pole, day=today - timedelta(days=1))  # past: no effect
+    if closed_today:
+        ClosedDate.objects.create(pole=pole, day=today)
+    return pole
+
+
+def _queries(read: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return len(queries)
+
+
+@pytest.mark.parametrize("read", [pole_cards_list, _load_poles], ids=["pages", "desk"])
+def test_listing_the_poles_costs_the_same_queries_however_many_there_are(
+        read: Callable[[], object]) -> None:
+    _pole("open")
+    one = _queries(read)
+    for index in range(5):
+        _pole(f"more-{index}", closed_today=index % 2 == 0)
+    assert _queries(read) == one <= 3  # the poles, their hours, their closed dates
+
+
+def test_each_pole_says_whether_it_is_open_and_when_it_opens_next() -> None:
+    _pole("open")
+    _pole("closed-today", closed_today=True)
+    _pole("no-hours", hours=False)
+    tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), time(0, 0),
+                                tzinfo=timezone.get_current_timezone())
+    cards = {card.slug: (card.is_open, card.next_opening) for card in pole_cards_list()}
+    assert cards == {"open": (True, None), "closed-today": (False, tomorrow),
+                     "no-hours": (False, None)}
+    desk = {info.slug: (info.is_open, info.opens_at) for info in _load_poles()}
+    assert desk == {"open": (True, None), "closed-today": (False, tomorrow.timestamp()),
+                    "no-hours": (False, None)}

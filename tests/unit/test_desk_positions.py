@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from chat.core import desk
-from chat.core.events import REQUEUED_AHEAD, PositionChanged
+from chat.core.events import PositionChanged
 from chat.core.model import DeskState
+from chat.core.reasons import PositionReason
 from chat.core.testing import join, of_kind, online
 
 NOW = 1_000_000.0
@@ -22,8 +23,8 @@ def test_a_visitor_requeued_ahead_moves_the_others_back_and_says_why() -> None:
     # c1's lease runs out: x goes back to the head of the queue, ahead of a and b.
     events = desk.tick(state, now=NOW + 25)
     moved = {e.token: e for e in of_kind(events, PositionChanged)}
-    assert (moved["a"].position, moved["a"].reason) == (2, REQUEUED_AHEAD)
-    assert (moved["b"].position, moved["b"].reason) == (3, REQUEUED_AHEAD)
+    assert (moved["a"].position, moved["a"].reason) == (2, PositionReason.REQUEUED_AHEAD)
+    assert (moved["b"].position, moved["b"].reason) == (3, PositionReason.REQUEUED_AHEAD)
     assert moved["x"].reason is None  # x was not waiting before: nothing went back for them
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from chat.core import desk
 from chat.core.events import VisitorRequeued
 from chat.core.model import CounsellorStatus, DeskState, TicketStatus
-from chat.core.reform import DESK_RESTARTED, counsellor_memento, visitor_memento
+from chat.core.reasons import RequeueReason
+from chat.core.reform import counsellor_memento, visitor_memento
 from chat.core.testing import join, of_kind, offers, online
 
 NOW = 1_000_000.0
@@ -42,7 +43,7 @@ def test_waiting_visitors_come_back_in_their_original_order_whoever_reports_firs
     assert offers(events) == [("x", "camille")]
     assert after.counsellors["karim"].status is CounsellorStatus.PAUSED
     assert {e.token: e.reason for e in of_kind(events, VisitorRequeued)} == {
-        "b": DESK_RESTARTED, "x": DESK_RESTARTED}
+        "b": RequeueReason.DESK_RESTARTED, "x": RequeueReason.DESK_RESTARTED}
 
 
 def test_places_already_back_are_left_as_they_are() -> None:

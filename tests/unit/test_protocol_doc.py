@@ -1,4 +1,4 @@
-"""docs/protocol.md against the protocol's source of truth (the frames, the refusal classes, limits).
+"""docs/protocol.md against the protocol's source of truth (frames, refusal classes, limits).
 
 The doc is structured so it can be checked: one `## ` section per frame family (visitor client
 frames, counsellor client frames, server frames, objects), one `### `type`` heading per frame in
@@ -185,3 +185,15 @@ def test_everything_a_conversation_record_keeps_is_listed(text: str) -> None:
     stored = text.split("- What is stored, when a conversation ends", 1)[1].split("\n- ", 1)[0]
     kept = {field.name for field in ConversationRecord._meta.get_fields()} - {"id"}
     assert {name for name in kept if f"`{name}`" not in stored} == set()
+
+
+def test_every_reason_a_frame_can_carry_is_listed_in_its_row(text: str) -> None:
+    from tests.unit.test_reasons import frames_with_a_reason, literal_values
+
+    server = text.split("## Server frames\n", 1)[1].split("\n## ", 1)[0]
+    for kind, model in frames_with_a_reason().items():
+        block = server.split(f"### `{kind}`", 1)[1].split("\n### ", 1)[0]
+        row = next(line for line in block.splitlines() if line.startswith("| `reason` |"))
+        listed = set(re.findall(r'`"?([a-z_]+)"?`', row))
+        missing = literal_values(model.model_fields["reason"].annotation) - listed
+        assert not missing, f"`{kind}`'s reason row does not list {sorted(missing)}"

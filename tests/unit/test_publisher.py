@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chat.core import events as ev
+from chat.core.reasons import LeaveReason
 from chat.identity import visitor_group
 from chat.publisher import deliveries
 
@@ -19,7 +20,7 @@ def test_an_event_that_cannot_be_told_does_not_drop_the_rest_of_its_step() -> No
 
 def test_a_lost_colleague_is_named_from_the_event_not_the_state() -> None:
     left = ev.CounsellorLeftConversation(
-        conversation_id="k1", token="a", counsellor_id="c2", lead_id="c1", reason="lost",
+        conversation_id="k1", token="a", counsellor_id="c2", lead_id="c1", reason=LeaveReason.LOST,
         display_name="Karim", institution="AFPA")
     frames = [message.frame for _group, message in
               deliveries([left], summaries={}, cards={}, shifts={})]

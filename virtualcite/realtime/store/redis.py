@@ -9,7 +9,7 @@ How a mutation runs when other processes write too (two round trips); the script
    lock serialises writers across processes, so they queue instead of all computing and then
    all but one failing. Inside a process an `asyncio.Lock` goes first, so at most one
    coroutine per process polls the Redis lock.
-2. `change` runs on the cached state; the mirror (`chat.store.layout`) finds the changed entries.
+2. `change` runs on the cached state; the mirror (`layout.py`) finds the changed entries.
 3. `COMMIT` writes them (`HSET`/`HDEL`) only if the version is still the one the change ran
    on and no other writer holds the lock, logs their names, moves the version and releases
    the lock, atomically. This compare-and-set in Lua is what makes decisions atomic: a writer
