@@ -84,7 +84,7 @@ def _literals_object(literals: dict[str, dict[str, list[str | int]]]) -> str:
     for frame_type, fields in literals.items():
         inner = ", ".join(f"{name}: Object.freeze({_js(values)})"
                           for name, values in fields.items())
-        lines.append(f"  {frame_type}: Object.freeze({{ {inner} }}),")
+        lines.append(f"  {_js(frame_type)}: Object.freeze({{ {inner} }}),")
     return "Object.freeze({\n" + "\n".join(lines) + "\n})"
 
 

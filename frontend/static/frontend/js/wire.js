@@ -52,9 +52,9 @@ export const CLOSE_CODES = Object.freeze({
 /** The values of every `Literal` field of a server frame but `type`, by frame type then field.
  * A field typed as a plain string is absent: the server does not promise its values. */
 export const LITERALS = Object.freeze({
-  message: Object.freeze({ sender: Object.freeze(["visitor", "counsellor"]) }),
-  position: Object.freeze({ reason: Object.freeze(["requeued_ahead"]) }),
-  typing: Object.freeze({ sender: Object.freeze(["visitor", "counsellor"]) }),
+  "message": Object.freeze({ sender: Object.freeze(["visitor", "counsellor"]) }),
+  "position": Object.freeze({ reason: Object.freeze(["requeued_ahead"]) }),
+  "typing": Object.freeze({ sender: Object.freeze(["visitor", "counsellor"]) }),
 });
 
 /** The `reason` fields among them: every reason a frame of that type may carry. */
