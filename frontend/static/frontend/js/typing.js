@@ -27,10 +27,6 @@ export class TypingNotice {
     this.idle = null;
   }
 
-  get active() {
-    return this.sentAt !== null;
-  }
-
   /** A keystroke. */
   input() {
     const now = this.clock.now();
