@@ -21,7 +21,8 @@ install-test: $(BIN)/python
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/virtualcite serve --demo --host $(HOST) --port $(PORT)
 
-# The whole suite: unit, contract, integration, end-to-end (needs redis-server and chromium).
+# The whole suite: unit, contract, integration, end-to-end (needs redis-server, chromium
+# and node).
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -90,11 +90,15 @@ def test_visitor_and_counsellors_from_lobby_to_rating(browser: Browser,
     expect(conversation.locator(".transcript")).to_contain_text("<b>de cuisinier</b>")
     sent = visitor.locator("#transcript .line.visitor").last
     expect(sent).not_to_have_class(re.compile("pending"))
+    visitor.locator("#message-text").press_sequentially("Et ")
+    expect(conversation.locator(".typing")).to_contain_text("is typing")
     conversation.locator(".conversation-message textarea").press_sequentially("Voici ")
     expect(visitor.locator("#typing")).to_be_visible()
     conversation.locator(".conversation-message textarea").fill(
         "Voici un lien : https://www.francetravail.fr/ bonne lecture")
     conversation.locator(".conversation-message button[type=submit]").click()
+    expect(conversation.locator(".line.mine").last).not_to_have_class(re.compile("pending"))
+    expect(conversation.locator(".conversation-message textarea")).to_have_value("")
     link = visitor.locator("#transcript .line.counsellor a[href='https://www.francetravail.fr/']")
     expect(link).to_be_visible()
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")

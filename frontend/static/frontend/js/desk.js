@@ -4,20 +4,18 @@
 // `staff_welcome`/`staff_state` replace the screen's state (the desk is the truth). Transcripts
 // exist in this page only: closing the tab or reloading forgets them, by design.
 /* global gettext, ngettext, interpolate */
-import { DeskSocket, statusText } from "./socket.js";
-import { announce, clientId, el, isBlank, safeFragment, show, textOf } from "./dom.js";
-import { formatClock, formatDuration, formatEstimate, formatWhen } from "./format.js";
-
-const TYPING_SEND_EVERY_MS = 3000;
-const TYPING_IDLE_MS = 4000;
-const TYPING_SHOWN_MS = 8000;
+import "./composer.js";
+import { closedText, closedTexts, QUIET_OFFER_GONE, shiftNotice } from "./desk_reasons.js";
+import { el, isBlank, safeFragment, show, textOf } from "./dom.js";
+import { cardLabel, formatClock, formatDuration, formatEstimate, formatWhen } from "./format.js";
+import { startRealtimePage } from "./page.js";
+import { resourceCard, spokenMessage } from "./transcript.js";
+import { CLOSE_CODES } from "./wire.js";
 
 const root = document.getElementById("counsellor-desk");
 const data = JSON.parse(document.getElementById("desk-data").textContent);
 const $ = (id) => document.getElementById(id);
 const ui = {
-  connection: $("connection"),
-  notice: $("notice"),
   shiftForm: $("shift-form"),
   shiftPoles: $("shift-poles"),
   shiftCapacity: $("shift-capacity"),
@@ -37,7 +35,6 @@ const ui = {
   colleagueForm: $("colleague-form"),
   colleagueText: $("colleague-text"),
   colleagueHelp: $("colleague-help"),
-  live: $("live"),
   template: $("conversation-template"),
 };
 
@@ -45,28 +42,17 @@ const poleNames = new Map(data.poles.map((pole) => [pole.slug, pole.name]));
 let state = { me: null, shift: null, offers: [], conversations: [], poles: [], colleagues: [] };
 let outcomeTags = {};
 let clockOffset = 0; // server_time - local time, in seconds, for the offers' countdown
-let connected = false;
 let selected = null; // id of the conversation shown
 let acceptedVisitor = null; // the offer just accepted: its conversation gets the focus
 const acceptedOffers = new Map(); // visitor -> offer, to keep a transfer's handover note in view
-// conversation id -> {summary, panel, tab, pending: Map, closed, unread, typingTimer}
+// conversation id -> {summary, panel, tab, transcript, closed, unread}
 const conversations = new Map();
 
 const poleName = (slug) => poleNames.get(slug) || slug;
 const now = () => Date.now() / 1000 + clockOffset;
-const cardLabel = (card) => interpolate(gettext("%(name)s (%(institution)s)"),
-                                        { name: card.name, institution: card.institution }, true);
 
-function setNotice(text) {
-  ui.notice.replaceChildren(...(text ? [el("p", {}, text)] : []));
-  show(ui.notice, Boolean(text));
-}
-
-function send(frame) {
-  if (socket.send(frame)) return true;
-  setNotice(gettext("You are not connected at the moment. Please wait for the connection to come back."));
-  return false;
-}
+function setNotice(text) { page.notices.set(text); }
+function send(frame) { return page.send(frame); }
 
 // --- shift and queues -----------------------------------------------------------------------
 
@@ -166,7 +152,8 @@ function accept(visitor) {
 function ensureConversation(summary) {
   let entry = conversations.get(summary.id);
   if (!entry) {
-    const panel = ui.template.content.firstElementChild.cloneNode(true);
+    // Imported, not cloned: its custom elements are upgraded at once, in this document.
+    const panel = document.importNode(ui.template.content.firstElementChild, true);
     const panelId = "conversation-" + summary.id;
     const tabId = "tab-" + summary.id;
     panel.id = panelId;
@@ -179,8 +166,8 @@ function ensureConversation(summary) {
     tab.addEventListener("keydown", onTabKey);
     ui.tabs.append(tab);
     ui.panels.append(panel);
-    entry = { summary, panel, tab, pending: new Map(), closed: false, unread: 0,
-              typingTimer: null, typingSentAt: 0, typingIdle: null };
+    entry = { summary, panel, tab, transcript: panel.querySelector("vc-transcript"),
+              closed: false, unread: 0 };
     conversations.set(summary.id, entry);
     wireConversation(entry);
     if (!selected || !conversations.has(selected)) select(summary.id, false);
@@ -205,7 +192,7 @@ function renderConversation(entry) {
       : gettext("Visitor disconnected: their place is kept for a moment"),
   ].join(" · ");
   for (const control of panel.querySelectorAll("form button, form textarea, form select, form input")) {
-    control.disabled = entry.closed || !connected;
+    control.disabled = entry.closed || !page.connected;
   }
   // An invited colleague may step out; the lead ends or transfers instead.
   q(".leave-conversation").hidden = entry.closed || isLead(summary);
@@ -261,33 +248,25 @@ function wireConversation(entry) {
   fillResourceSelect(entry);
   fillInviteSelect(entry);
   fillOutcomeTags(entry);
-  const text = q(".conversation-message textarea");
-  q(".conversation-message").addEventListener("submit", (event) => {
-    event.preventDefault();
-    const value = text.value.trim();
-    if (isBlank(value)) return;
-    const cid = clientId();
-    if (!send({ type: "message", conversation: id, text: value, client_id: cid })) return;
-    const item = addLine(entry, "counsellor mine pending", gettext("You"), value);
-    entry.pending.set(cid, item);
-    text.value = "";
-    stopTyping(entry);
-    text.focus();
+  const composer = q("vc-composer");
+  composer.addEventListener("vc-send", (event) => {
+    const { text, clientId } = event.detail;
+    if (!send({ type: "message", conversation: id, text, client_id: clientId })) {
+      event.preventDefault(); // the draft stays
+      return;
+    }
+    entry.transcript.addOwn(clientId, "counsellor mine", text);
   });
-  text.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      q(".conversation-message").requestSubmit();
+  composer.addEventListener("vc-typing", (event) => {
+    if (!entry.closed) {
+      page.socket.send({ type: "typing", conversation: id, active: event.detail.active });
     }
   });
-  text.addEventListener("input", () => {
-    const moment = Date.now();
-    if (moment - entry.typingSentAt > TYPING_SEND_EVERY_MS) {
-      entry.typingSentAt = moment;
-      socket.send({ type: "typing", conversation: id, active: true });
+  entry.transcript.addEventListener("vc-line", (event) => {
+    if (entry.summary.id !== selected && !event.detail.kind.includes("mine")) {
+      entry.unread += 1;
+      renderConversation(entry);
     }
-    window.clearTimeout(entry.typingIdle);
-    entry.typingIdle = window.setTimeout(() => stopTyping(entry), TYPING_IDLE_MS);
   });
   q(".resource-form").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -318,14 +297,6 @@ function wireConversation(entry) {
   q(".leave-conversation").addEventListener("click",
     () => send({ type: "leave_conversation", conversation: id }));
   q(".close-tab").addEventListener("click", () => removeConversation(id));
-}
-
-function stopTyping(entry) {
-  window.clearTimeout(entry.typingIdle);
-  if (entry.typingSentAt && !entry.closed) {
-    socket.send({ type: "typing", conversation: entry.summary.id, active: false });
-  }
-  entry.typingSentAt = 0;
 }
 
 function select(id, focusPanel) {
@@ -383,8 +354,7 @@ function closeConversation(id, text) {
   const entry = conversations.get(id);
   if (!entry || entry.closed) return;
   entry.closed = true;
-  window.clearTimeout(entry.typingTimer);
-  show(entry.panel.querySelector(".typing"), false);
+  entry.transcript.hideTyping();
   const note = entry.panel.querySelector(".closed-note");
   note.textContent = text;
   show(note, true);
@@ -392,39 +362,11 @@ function closeConversation(id, text) {
   renderConversation(entry);
 }
 
-function addLine(entry, kind, who, content, at) {
-  const body = el("div", { class: "body" });
-  if (content instanceof Node) body.append(content); else body.textContent = content;
-  const item = el("li", { class: "line " + kind },
-    el("span", { class: "meta" }, (who ? who + " · " : "") + formatClock(at || Date.now() / 1000)),
-    body);
-  const list = entry.panel.querySelector(".transcript");
-  list.append(item);
-  list.scrollTop = list.scrollHeight;
-  if (entry.summary.id !== selected && !kind.includes("mine")) {
-    entry.unread += 1;
-    renderConversation(entry);
-  }
-  return item;
-}
-
 function addSystem(entry, text) {
-  addLine(entry, "system", "", text);
-  announce(ui.live, text);
+  entry.transcript.system(text);
 }
 
 // --- frames from the desk -------------------------------------------------------------------
-
-const closedTexts = () => ({
-  visitor: gettext("The visitor ended the conversation."),
-  counsellor: gettext("The conversation has ended."),
-  visitor_lost: gettext("The visitor did not come back: the conversation has ended."),
-  counsellor_lost: gettext("Your connection was lost: the visitor went back to the head of the queue."),
-  blocked: gettext("The visitor was blocked; the conversation has ended."),
-  transferred: gettext("The visitor was transferred to another pole."),
-  desk_restarted: gettext("The desk lost track of its conversations after a technical problem: the visitor went back to the head of the queue."),
-  left: gettext("You left the conversation."),
-});
 
 function applyState(next) {
   state = next;
@@ -452,7 +394,7 @@ function upsertSummary(summary) {
   state.conversations = [...state.conversations.filter((c) => c.id !== summary.id), summary];
 }
 
-const handlers = {
+const frames = {
   staff_welcome(frame) {
     clockOffset = frame.server_time - Date.now() / 1000;
     outcomeTags = frame.outcome_tags || {};
@@ -475,16 +417,13 @@ const handlers = {
     state.shift = frame.shift;
     renderShift();
     renderQueues();
-    if (!frame.shift) {
-      setNotice(gettext("Your shift has ended. Thank you."));
-    } else if (frame.reason === "missed_offers") {
-      setNotice(gettext("You were paused because offers went unanswered. Resume when you are ready."));
-    }
+    const notice = shiftNotice(frame.shift, frame.reason);
+    if (notice) setNotice(notice);
   },
   offer(frame) {
     state.offers = [...state.offers.filter((o) => o.visitor !== frame.offer.visitor), frame.offer];
     renderOffers();
-    announce(ui.live, interpolate(gettext("A visitor is offered to you: %(visitor)s, %(pole)s."),
+    page.live.say(interpolate(gettext("A visitor is offered to you: %(visitor)s, %(pole)s."),
       { visitor: frame.offer.pseudonym, pole: poleName(frame.offer.pole) }, true));
   },
   offer_gone(frame) {
@@ -492,9 +431,9 @@ const handlers = {
     state.offers = state.offers.filter((offer) => offer.visitor !== frame.visitor);
     const hadFocus = ui.offers.contains(document.activeElement);
     renderOffers();
-    if (gone && frame.reason !== "accepted") {
-      announce(ui.live, interpolate(gettext("The offer of %(visitor)s is gone."),
-                                    { visitor: gone.pseudonym }, true));
+    if (gone && !QUIET_OFFER_GONE.has(frame.reason)) {
+      page.live.say(interpolate(gettext("The offer of %(visitor)s is gone."),
+                                { visitor: gone.pseudonym }, true));
     }
     if (hadFocus) {
       // The focused button vanished with its offer: keep the keyboard user in the section.
@@ -532,53 +471,34 @@ const handlers = {
   },
   conversation_closed(frame) {
     state.conversations = state.conversations.filter((c) => c.id !== frame.conversation);
-    closeConversation(frame.conversation,
-                      closedTexts()[frame.reason] || gettext("The conversation has ended."));
+    closeConversation(frame.conversation, closedText(frame.reason));
   },
   message(frame) {
     const entry = conversations.get(frame.conversation);
     if (!entry) return;
-    if (frame.client_id && entry.pending.has(frame.client_id)) {
-      // The acknowledgement: show the server's version (links made clickable) in place.
-      const item = entry.pending.get(frame.client_id);
-      entry.pending.delete(frame.client_id);
-      item.classList.remove("pending", "failed");
-      item.querySelector(".body").replaceChildren(safeFragment(frame.html));
-      return;
-    }
+    if (entry.transcript.acknowledge(frame.client_id, frame.html)) return;
     const mine = frame.author && state.me && frame.author.id === state.me.id;
     const who = frame.sender === "visitor" ? entry.summary.pseudonym
       : (mine ? gettext("You") : frame.author.name);
-    addLine(entry, frame.sender + (mine ? " mine" : ""), who, safeFragment(frame.html), frame.sent_at);
-    if (frame.sender === "visitor") show(entry.panel.querySelector(".typing"), false);
-    if (!mine) {
-      announce(ui.live, interpolate(gettext("%(name)s says: %(text)s"),
-                                    { name: who, text: textOf(frame.html) }, true));
-    }
+    entry.transcript.add(frame.sender + (mine ? " mine" : ""), who, safeFragment(frame.html),
+                         { at: frame.sent_at });
+    if (frame.sender === "visitor") entry.transcript.hideTyping();
+    if (!mine) page.live.say(spokenMessage(who, frame.html));
   },
   typing(frame) {
     const entry = conversations.get(frame.conversation);
     if (!entry) return;
-    const line = entry.panel.querySelector(".typing");
     const name = frame.sender === "visitor" ? entry.summary.pseudonym : frame.author;
-    line.textContent = interpolate(gettext("%(name)s is typing…"), { name }, true);
-    show(line, frame.active);
-    window.clearTimeout(entry.typingTimer);
-    if (frame.active) entry.typingTimer = window.setTimeout(() => show(line, false), TYPING_SHOWN_MS);
+    if (frame.active) entry.transcript.showTyping(name);
+    else entry.transcript.hideTyping();
   },
   resource(frame) {
     const entry = conversations.get(frame.conversation);
     if (!entry) return;
-    const card = frame.card;
     const mine = state.me && frame.author.id === state.me.id;
-    const title = /^https?:\/\//i.test(card.url)
-      ? el("a", { href: card.url, target: "_blank", rel: "noopener noreferrer nofollow" }, card.title)
-      : el("span", {}, card.title);
-    addLine(entry, "counsellor resource" + (mine ? " mine" : ""), mine ? gettext("You") : frame.author.name,
-      el("div", { class: "resource-card" }, el("p", { class: "resource-title" }, title, " ",
-        el("span", { class: "kind" }, card.kind)),
-        card.summary_html ? el("p", {}, safeFragment(card.summary_html)) : null),
-      frame.sent_at);
+    entry.transcript.add("counsellor resource" + (mine ? " mine" : ""),
+                         mine ? gettext("You") : frame.author.name, resourceCard(frame.card),
+                         { at: frame.sent_at });
   },
   counsellor_joined(frame) {
     const entry = conversations.get(frame.conversation);
@@ -625,22 +545,15 @@ const handlers = {
     ui.colleagueLog.append(item);
     ui.colleagueLog.scrollTop = ui.colleagueLog.scrollHeight;
     if (!mine) {
-      announce(ui.live, interpolate(frame.help ? gettext("%(name)s asks for help: %(text)s")
-                                               : gettext("%(name)s says: %(text)s"),
-                                    { name: frame.author.name, text: textOf(frame.html) }, true));
+      page.live.say(frame.help
+        ? interpolate(gettext("%(name)s asks for help: %(text)s"),
+                      { name: frame.author.name, text: textOf(frame.html) }, true)
+        : spokenMessage(frame.author.name, frame.html));
     }
   },
   error(frame) {
-    if (frame.client_id) {
-      // Refused before anyone got it (docs/protocol.md, `message`): say so on the line.
-      for (const entry of conversations.values()) {
-        const item = entry.pending.get(frame.client_id);
-        if (!item) continue;
-        entry.pending.delete(frame.client_id);
-        item.classList.add("failed");
-        item.title = gettext("This message was not sent. Please send it again.");
-      }
-    }
+    // Refused before anyone got it (docs/protocol.md, `message`): said on its line.
+    for (const entry of conversations.values()) entry.transcript.refuse(frame.client_id);
     setNotice(frame.message || gettext("Something went wrong. Please try again."));
   },
 };
@@ -654,7 +567,7 @@ ui.shiftForm.addEventListener("submit", (event) => {
     setNotice(gettext("Choose at least one pole."));
     return;
   }
-  setNotice("");
+  page.notices.clear();
   send({ type: "shift_start", poles, capacity: Number(ui.shiftCapacity.value) });
 });
 ui.pause.addEventListener("click", () => send({ type: "pause" }));
@@ -672,27 +585,22 @@ ui.colleagueForm.addEventListener("submit", (event) => {
 
 // --- the connection -----------------------------------------------------------------------------
 
-const socket = new DeskSocket(root, {
+const page = startRealtimePage(root, {
   hello: () => ({ type: "hello" }),
-  onFrame(frame) {
-    const handler = handlers[frame.type];
-    if (handler) handler(frame);
-  },
-  onStatus(status, code) {
-    connected = status === "open";
-    root.dataset.connection = status;
-    let text = statusText(status);
-    if (status === "closed" && (code === 4001 || code === 4003)) {
-      text = gettext("Your session has ended or lacks the counsellor role. Please log in again.");
+  frames,
+  closedText: (code) => ([CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN].includes(code)
+    ? gettext("Your session has ended or lacks the counsellor role. Please log in again.")
+    : null),
+  onStatus() {
+    for (const entry of conversations.values()) {
+      if (!page.connected) entry.transcript.connectionLost();
+      renderConversation(entry);
     }
-    ui.connection.textContent = text;
-    show(ui.connection, !connected);
-    for (const entry of conversations.values()) renderConversation(entry);
     for (const button of root.querySelectorAll("#shift-panel button, #colleague-form button")) {
-      button.disabled = !connected;
+      button.disabled = !page.connected;
     }
   },
 });
 renderShiftForm();
 show(ui.shiftForm, true);
-socket.connect();
+page.socket.connect();

@@ -73,14 +73,6 @@ export function textOf(html) {
   return holder.textContent;
 }
 
-/** Announce to screen readers through the page's polite live region. */
-export function announce(region, text) {
-  if (!region) return;
-  // Clearing first makes repeated identical announcements audible too.
-  region.textContent = "";
-  window.setTimeout(() => { region.textContent = text; }, 50);
-}
-
 export function show(node, visible) {
   if (node) node.hidden = !visible;
 }

@@ -35,3 +35,9 @@ export function formatClock(epochSeconds) {
     hour: "2-digit", minute: "2-digit",
   });
 }
+
+/** A counsellor as visitors and colleagues see them: "Camille (France Travail)". */
+export function cardLabel(card) {
+  return interpolate(gettext("%(name)s (%(institution)s)"),
+                     { name: card.name, institution: card.institution }, true);
+}

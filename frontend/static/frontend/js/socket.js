@@ -1,18 +1,43 @@
-// A websocket that keeps itself alive: hello first, a ping every few seconds, and reconnection with
-// backoff after a drop, so a network blip costs the user nothing but a short status line.
+// The one websocket of every page: hello first, a ping every few seconds, and reconnection with
+// backoff after a drop, so a network blip costs the user nothing but a short status line. The
+// decisions (how long to wait, when to give up, when a silent socket is dead) are pure
+// functions, tested by tests/js/socket.test.mjs.
+import { CLOSE_CODES } from "./wire.js";
 
-const BACKOFF_MIN_MS = 500;
-const BACKOFF_MAX_MS = 15000;
-// Close codes after which retrying cannot help (chat/codes.py CloseCode).
-const FINAL_CLOSE_CODES = new Set([4001, 4003, 4029]);
+// docs/protocol.md, Reconnecting: 0.5 s doubling to 15 s, with jitter.
+export const BACKOFF_MIN_MS = 500;
+export const BACKOFF_MAX_MS = 15000;
+// Close codes after which retrying cannot help (docs/protocol.md, Reconnecting).
+const FINAL_CLOSE_CODES = new Set([CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN,
+                                   CLOSE_CODES.ABUSE]);
 
-export class DeskSocket {
+/** True when a socket closed with `code` must not reconnect. */
+export function isFinalClose(code) {
+  return FINAL_CLOSE_CODES.has(code);
+}
+
+/** The wait before reconnection attempt `attempt` (0 for the first): its ceiling doubles from
+ * BACKOFF_MIN_MS to BACKOFF_MAX_MS, and the wait is drawn from the ceiling's upper half, so the
+ * pages of many visitors do not all come back at once after a server restart. */
+export function backoffDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
+  return ceiling / 2 + random() * (ceiling / 2);
+}
+
+/** True when a socket that has heard nothing since `lastFrameAt` is to be taken for dead: a
+ * half-open socket after a network change never reports its own death. */
+export function isStale(now, lastFrameAt, staleMs) {
+  return now - lastFrameAt > staleMs;
+}
+
+export class RealtimeSocket {
   /**
-   * @param {HTMLElement} root the desk element; its data attributes, rendered by the server from
-   *   chat/limits.py, give the route (`wsPath`), the ping interval (`heartbeatMs`) and the
+   * @param {HTMLElement} root the page's element; its data attributes, rendered by the server
+   *   from chat/limits.py, give the route (`wsPath`), the ping interval (`heartbeatMs`) and the
    *   silence after which the socket is deemed dead (`staleMs`)
-   * @param {{hello: () => object, onFrame: (frame: object) => void,
+   * @param {{hello: () => object, frames: Object<string, (frame: object) => void>,
    *          onStatus: (status: string, code?: number) => void}} handlers
+   *   `frames` handles each frame by its type (others are ignored, as the protocol asks);
    *   status is "connecting", "open", "reconnecting" or "closed" (final).
    */
   constructor(root, handlers) {
@@ -61,13 +86,16 @@ export class DeskSocket {
       } catch (error) {
         return; // the server only sends JSON; ignore anything else rather than crash
       }
-      if (frame && typeof frame.type === "string") this.handlers.onFrame(frame);
+      const frames = this.handlers.frames;
+      if (frame && typeof frame.type === "string" && Object.hasOwn(frames, frame.type)) {
+        frames[frame.type](frame);
+      }
     });
     ws.addEventListener("close", (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
       this.stopHeartbeat();
-      if (FINAL_CLOSE_CODES.has(event.code)) {
+      if (isFinalClose(event.code)) {
         this.stopped = true;
         this.handlers.onStatus("closed", event.code);
         return;
@@ -90,9 +118,7 @@ export class DeskSocket {
   scheduleRetry() {
     if (this.stopped) return;
     this.handlers.onStatus("reconnecting");
-    const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** this.attempt);
-    // Jitter spreads the reconnections of many visitors after a server restart.
-    const delay = ceiling / 2 + Math.random() * (ceiling / 2);
+    const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     window.clearTimeout(this.timers.retry);
     this.timers.retry = window.setTimeout(() => this.connect(), delay);
@@ -109,8 +135,7 @@ export class DeskSocket {
   startHeartbeat() {
     this.stopHeartbeat();
     this.timers.heartbeat = window.setInterval(() => {
-      if (Date.now() - this.lastFrameAt > this.staleMs && this.ws) {
-        // A half-open socket after a network change: drop it and reconnect.
+      if (this.ws && isStale(Date.now(), this.lastFrameAt, this.staleMs)) {
         const ws = this.ws;
         this.ws = null;
         ws.close();

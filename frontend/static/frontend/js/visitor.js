@@ -4,20 +4,19 @@
 // lost event never leaves it wrong. Message text lives in this page only (and in the copy the
 // visitor may save); nothing is written to storage but the desk's token.
 /* global gettext, ngettext, interpolate */
-import { DeskSocket, statusText } from "./socket.js";
-import { announce, clientId, el, isBlank, safeFragment, show, textOf } from "./dom.js";
-import { formatClock, formatEstimate, formatWhen } from "./format.js";
+import "./composer.js";
+import { el, safeFragment, show } from "./dom.js";
+import { cardLabel, formatEstimate, formatWhen } from "./format.js";
+import { startRealtimePage } from "./page.js";
+import { resourceCard, spokenMessage } from "./transcript.js";
+import { endedText, positionText, requeuedText } from "./visitor_reasons.js";
+import { ERROR_CODES } from "./wire.js";
 
 const TOKEN_KEY = "vc.token";
-const TYPING_SEND_EVERY_MS = 3000;
-const TYPING_IDLE_MS = 4000;
-const TYPING_SHOWN_MS = 8000;
 
 const root = document.getElementById("visitor-desk");
 const $ = (id) => document.getElementById(id);
 const ui = {
-  connection: $("connection"),
-  notice: $("notice"),
   queuePanel: $("queue-panel"),
   queueTitle: $("queue-title"),
   queuePole: $("queue-pole"),
@@ -27,8 +26,8 @@ const ui = {
   leaveQueue: $("leave-queue"),
   chatPanel: $("chat-panel"),
   chatWith: $("chat-with"),
-  transcript: $("transcript"),
-  typing: $("typing"),
+  transcript: root.querySelector("vc-transcript"),
+  composer: root.querySelector("vc-composer"),
   messageForm: $("message-form"),
   messageText: $("message-text"),
   endChat: $("end-chat"),
@@ -39,7 +38,6 @@ const ui = {
   backToPoles: $("back-to-poles"),
   saveRow: $("save-copy-row"),
   saveCopy: $("save-copy"),
-  live: $("live"),
   lobby: $("lobby"),
   lobbyTitle: $("lobby-title"),
 };
@@ -54,12 +52,6 @@ const pastConversations = new Set();
 // The desk's version of the newest state or position shown (docs/protocol.md, "Ordering"):
 // a position computed before it is stale.
 let shownVersion = 0;
-let connected = false;
-const copy = []; // lines of the visitor's own copy: {at, who, text}
-const pending = new Map(); // client_id -> <li> of a message not yet acknowledged
-let typingTimer = null;
-let typingSentAt = 0;
-let typingIdleTimer = null;
 
 // --- storage: only the desk's token, for a reload or a blip to resume -----------------------
 
@@ -84,93 +76,37 @@ function poleName(slug) {
 function libraryUrl(slug) {
   return root.dataset.libraryUrl.replace("__slug__", encodeURIComponent(slug));
 }
-function counsellorLabel(card) {
-  return interpolate(gettext("%(name)s (%(institution)s)"),
-                     { name: card.name, institution: card.institution }, true);
-}
 function libraryLink(slug) {
   return el("a", { href: libraryUrl(slug), target: "_blank", rel: "noopener" },
             interpolate(gettext("Browse the library of %(pole)s (new tab)"),
                         { pole: poleName(slug) }, true));
 }
 
-function setNotice(...parts) {
-  ui.notice.replaceChildren(...parts.map((part) => (
-    typeof part === "string" ? el("p", {}, part) : part)));
-  show(ui.notice, parts.length > 0);
-  if (parts.length > 0) ui.notice.focus();
-}
-function clearNotice() { setNotice(); }
+function setNotice(...parts) { page.notices.set(...parts); }
+function clearNotice() { page.notices.clear(); }
+function addSystem(text) { ui.transcript.system(text); }
 
 // --- transcript -------------------------------------------------------------------------------
 
-function scrollTranscript() { ui.transcript.scrollTop = ui.transcript.scrollHeight; }
-
-function addLine(kind, who, content, at) {
-  const time = at ? formatClock(at) : formatClock(Date.now() / 1000);
-  const body = el("div", { class: "body" });
-  if (content instanceof Node) body.append(content); else body.textContent = content;
-  const item = el("li", { class: "line " + kind },
-                  el("span", { class: "meta" }, who ? who + " · " + time : time), body);
-  ui.transcript.append(item);
-  copy.push({ at: time, who, text: body.textContent });
-  scrollTranscript();
-  show(ui.saveRow, true);
-  return item;
-}
-
-function addSystem(text) {
-  const item = addLine("system", "", text);
-  announce(ui.live, text);
-  return item;
-}
-
 function addResource(frame) {
   const card = frame.card;
-  const title = /^https?:\/\//i.test(card.url)
-    ? el("a", { href: card.url, target: "_blank", rel: "noopener noreferrer nofollow" }, card.title)
-    : el("span", {}, card.title);
-  const box = el("div", { class: "resource-card" },
-    el("p", { class: "resource-title" }, title, " ", el("span", { class: "kind" }, card.kind)),
-    card.summary_html ? el("p", { class: "summary" }, safeFragment(card.summary_html)) : null,
-    card.review_html ? el("p", { class: "review" }, safeFragment(card.review_html)) : null);
-  const item = addLine("counsellor resource", frame.author.name, box, frame.sent_at);
-  copy[copy.length - 1].text = gettext("Resource:") + " " + card.title
-    + (card.url ? " <" + card.url + ">" : "");
-  announce(ui.live, interpolate(gettext("%(name)s shared a resource: %(title)s"),
-                                { name: frame.author.name, title: card.title }, true));
-  return item;
+  ui.transcript.add("counsellor resource", frame.author.name, resourceCard(card, { review: true }),
+    { at: frame.sent_at,
+      copyText: gettext("Resource:") + " " + card.title + (card.url ? " <" + card.url + ">" : "") });
+  page.live.say(interpolate(gettext("%(name)s shared a resource: %(title)s"),
+                            { name: frame.author.name, title: card.title }, true));
 }
 
 function onMessage(frame) {
-  if (frame.sender === "visitor" && frame.client_id && pending.has(frame.client_id)) {
-    const item = pending.get(frame.client_id);
-    pending.delete(frame.client_id);
-    item.classList.remove("pending", "failed");
-    item.removeAttribute("title");
-    // The acknowledgement: show the server's version (links made clickable) in place.
-    item.querySelector(".body").replaceChildren(safeFragment(frame.html));
-    return;
-  }
   const mine = frame.sender === "visitor";
+  if (mine && ui.transcript.acknowledge(frame.client_id, frame.html)) return;
   const who = mine ? gettext("You") : (frame.author ? frame.author.name : gettext("Counsellor"));
-  addLine(mine ? "visitor" : "counsellor", who, safeFragment(frame.html), frame.sent_at);
+  ui.transcript.add(mine ? "visitor" : "counsellor", who, safeFragment(frame.html),
+                    { at: frame.sent_at });
   if (!mine) {
-    hideTyping();
-    announce(ui.live, interpolate(gettext("%(name)s says: %(text)s"),
-                                  { name: who, text: textOf(frame.html) }, true));
+    ui.transcript.hideTyping();
+    page.live.say(spokenMessage(who, frame.html));
   }
-}
-
-function showTyping(name) {
-  ui.typing.textContent = interpolate(gettext("%(name)s is typing…"), { name }, true);
-  show(ui.typing, true);
-  window.clearTimeout(typingTimer);
-  typingTimer = window.setTimeout(hideTyping, TYPING_SHOWN_MS);
-}
-function hideTyping() {
-  window.clearTimeout(typingTimer);
-  show(ui.typing, false);
 }
 
 // --- rendering --------------------------------------------------------------------------------
@@ -207,7 +143,7 @@ function renderLobby() {
       show(live, true);
     }
     const open = status ? status.open : item.querySelector(".badge.open") !== null;
-    button.disabled = !connected || !open || view.status !== "idle";
+    button.disabled = !page.connected || !open || view.status !== "idle";
   }
 }
 
@@ -223,7 +159,7 @@ function renderQueue() {
 }
 
 function renderChat() {
-  const names = view.counsellors.map(counsellorLabel);
+  const names = view.counsellors.map(cardLabel);
   ui.chatWith.textContent = names.length
     ? interpolate(gettext("You are talking with %(names)s."), { names: names.join(", ") }, true)
     : "";
@@ -235,11 +171,11 @@ function render() {
   const mode = ended ? "ended" : view.status;
   show(ui.queuePanel, mode === "waiting");
   // After the end the transcript stays readable above the rating; only the form goes.
-  show(ui.chatPanel, mode === "chatting" || (mode === "ended" && copy.length > 0));
+  show(ui.chatPanel, mode === "chatting" || (mode === "ended" && !ui.transcript.isEmpty));
   show(ui.messageForm, mode === "chatting");
   show(ui.endedPanel, mode === "ended");
   show(ui.lobby, mode === "idle");
-  show(ui.saveRow, copy.length > 0);
+  show(ui.saveRow, !ui.transcript.isEmpty);
   if (mode === "waiting") renderQueue();
   if (mode === "chatting") renderChat();
   if (mode === "ended") {
@@ -248,17 +184,17 @@ function render() {
     show(ui.rated, Boolean(ended.rated));
   }
   for (const button of root.querySelectorAll("button[data-needs-socket], #message-form button")) {
-    button.disabled = !connected;
+    button.disabled = !page.connected;
   }
-  ui.leaveQueue.disabled = !connected;
-  ui.endChat.disabled = !connected;
+  ui.leaveQueue.disabled = !page.connected;
+  ui.endChat.disabled = !page.connected;
   renderLobby();
   if (mode !== shownMode) {
     shownMode = mode;
     // Move focus to what just appeared, so keyboard and screen-reader users follow the change.
     const target = { waiting: ui.queueTitle, chatting: ui.messageText, ended: ui.endedTitle,
                      idle: null }[mode];
-    if (target && ui.notice.hidden) target.focus();
+    if (target && !page.notices.shown) target.focus();
   }
 }
 
@@ -269,7 +205,7 @@ function applyState(state) {
   if (before === "chatting" && view.status !== "chatting" && !ended) {
     addSystem(gettext("The conversation ended while you were away."));
   }
-  if (view.status === "chatting" && before !== "chatting" && copy.length === 0) {
+  if (view.status === "chatting" && before !== "chatting" && ui.transcript.isEmpty) {
     addSystem(gettext("Earlier messages are not shown again: nothing of the conversation is kept."));
   }
   if (view.status !== "idle") ended = null;
@@ -278,7 +214,7 @@ function applyState(state) {
 
 // --- frames from the desk -------------------------------------------------------------------
 
-const handlers = {
+const frames = {
   welcome(frame) {
     writeToken(frame.token);
     applyState(frame.state);
@@ -302,8 +238,8 @@ const handlers = {
     view = { ...view, status: "waiting", pole: frame.pole, position: frame.position,
              estimate_seconds: frame.estimate_seconds, conversation: null, counsellors: [] };
     render();
-    announce(ui.live, interpolate(gettext("You joined the queue of %(pole)s."),
-                                  { pole: poleName(frame.pole) }, true));
+    page.live.say(interpolate(gettext("You joined the queue of %(pole)s."),
+                              { pole: poleName(frame.pole) }, true));
   },
   position(frame) {
     if (frame.version < shownVersion) return;
@@ -312,27 +248,22 @@ const handlers = {
     view = { ...view, status: "waiting", pole: frame.pole, position: frame.position,
              estimate_seconds: frame.estimate_seconds };
     render();
-    if (frame.reason === "requeued_ahead") {
-      announce(ui.live, interpolate(gettext("A visitor whose conversation was interrupted is back ahead of you. Your position in the queue: %(n)s."),
-                                    { n: frame.position }, true));
-    } else if (moved) {
-      announce(ui.live, interpolate(gettext("Your position in the queue: %(n)s."),
-                                    { n: frame.position }, true));
-    }
+    // A place that went back is said even when the figure looks the same.
+    if (frame.reason || moved) page.live.say(positionText(frame.reason, frame.position));
   },
   matched(frame) {
     clearNotice();
     view = { ...view, status: "chatting", conversation: frame.conversation,
              counsellors: [frame.counsellor] };
     addSystem(interpolate(gettext("%(counsellor)s is now talking with you."),
-                          { counsellor: counsellorLabel(frame.counsellor) }, true));
+                          { counsellor: cardLabel(frame.counsellor) }, true));
     render();
   },
   message(frame) { if (!pastConversations.has(frame.conversation)) onMessage(frame); },
   typing(frame) {
     if (frame.sender !== "counsellor" || pastConversations.has(frame.conversation)) return;
-    if (frame.active) showTyping(frame.author || gettext("The counsellor"));
-    else hideTyping();
+    if (frame.active) ui.transcript.showTyping(frame.author || gettext("The counsellor"));
+    else ui.transcript.hideTyping();
   },
   resource(frame) { if (!pastConversations.has(frame.conversation)) addResource(frame); },
   counsellor_joined(frame) {
@@ -340,18 +271,18 @@ const handlers = {
       view.counsellors = [...view.counsellors, frame.counsellor];
     }
     addSystem(interpolate(gettext("%(counsellor)s joined the conversation."),
-                          { counsellor: counsellorLabel(frame.counsellor) }, true));
+                          { counsellor: cardLabel(frame.counsellor) }, true));
     render();
   },
   counsellor_left(frame) {
     view.counsellors = view.counsellors.filter((card) => card.id !== frame.counsellor.id);
     addSystem(interpolate(gettext("%(counsellor)s left the conversation."),
-                          { counsellor: counsellorLabel(frame.counsellor) }, true));
+                          { counsellor: cardLabel(frame.counsellor) }, true));
     render();
   },
   transferred(frame) {
     pastConversations.add(frame.conversation);
-    hideTyping();
+    ui.transcript.hideTyping();
     view = { ...view, status: "waiting", pole: frame.to_pole, conversation: null,
              counsellors: [] };
     addSystem(interpolate(gettext("Your conversation is passed on to the pole %(pole)s. You keep your place: a counsellor of that pole will answer you."),
@@ -359,34 +290,19 @@ const handlers = {
     render();
   },
   requeued(frame) {
-    hideTyping();
+    ui.transcript.hideTyping();
     view = { ...view, status: "waiting", pole: frame.pole, conversation: null, counsellors: [] };
-    if (frame.reason === "transferred") {
-      render();
-      return;
-    }
-    if (frame.reason === "desk_restarted") {
-      setNotice(gettext("The desk restarted after a technical problem. You keep your place in the queue."));
-      render();
-      return;
-    }
-    setNotice(gettext("Your counsellor was disconnected. You are back at the head of the queue: the next available counsellor will answer you."));
-    addSystem(gettext("Your counsellor was disconnected. You are back at the head of the queue."));
+    const { notice, line } = requeuedText(frame.reason);
+    if (notice) setNotice(notice);
+    if (line) addSystem(line);
     render();
   },
   ended(frame) {
     pastConversations.add(frame.conversation);
-    hideTyping();
-    if (frame.reason === "transferred") return; // followed by `transferred`
-    const texts = {
-      visitor: gettext("You ended the conversation."),
-      counsellor: gettext("The counsellor ended the conversation."),
-      blocked: gettext("The counsellor ended the conversation."),
-      visitor_lost: gettext("The conversation ended because you were away too long."),
-      counsellor_lost: gettext("The conversation ended because the counsellor was disconnected."),
-      desk_restarted: gettext("The conversation was interrupted by a technical problem on our side. You are back at the head of the queue."),
-    };
-    addSystem(texts[frame.reason] || gettext("The conversation has ended."));
+    ui.transcript.hideTyping();
+    const text = endedText(frame.reason);
+    if (text === null) return; // `transferred`: the frame that follows says it
+    addSystem(text);
     ended = { conversation: frame.conversation, can_rate: frame.can_rate, rated: false };
     view = { ...view, status: "idle", conversation: null, counsellors: [] };
     render();
@@ -394,7 +310,7 @@ const handlers = {
   rated() {
     if (ended) ended.rated = true;
     render();
-    announce(ui.live, gettext("Thank you for your rating."));
+    page.live.say(gettext("Thank you for your rating."));
   },
   left() {
     writeToken(null);
@@ -414,16 +330,11 @@ const handlers = {
                           { when: formatWhen(frame.until) }, true));
   },
   error(frame) {
-    if (frame.client_id && pending.has(frame.client_id)) {
-      // Refused before anyone got it (docs/protocol.md, `message`): say so on the line.
-      const item = pending.get(frame.client_id);
-      pending.delete(frame.client_id);
-      item.classList.add("failed");
-      item.title = gettext("This message was not sent. Please send it again.");
-    }
+    // Refused before anyone got it (docs/protocol.md, `message`): said on the line.
+    ui.transcript.refuse(frame.client_id);
     const pole = (frame.frame === "join" && lastJoin) || view.pole;
     switch (frame.code) {
-      case "pole_closed": {
+      case ERROR_CODES.POLE_CLOSED: {
         const status = poles.get(pole);
         setNotice(
           status && status.opens_at
@@ -434,16 +345,16 @@ const handlers = {
           el("p", {}, gettext("Its library stays open:"), " ", libraryLink(pole)));
         break;
       }
-      case "queue_full":
+      case ERROR_CODES.QUEUE_FULL:
         setNotice(
           interpolate(gettext("The queue of %(pole)s is full at the moment. Please try again in a little while."),
                       { pole: poleName(pole) }, true),
           el("p", {}, gettext("In the meantime, its library is open:"), " ", libraryLink(pole)));
         break;
-      case "blocked":
+      case ERROR_CODES.BLOCKED:
         setNotice(gettext("A counsellor has suspended your access to the desk for a while."));
         break;
-      case "unknown_ticket":
+      case ERROR_CODES.UNKNOWN_TICKET:
         writeToken(null);
         view = { ...view, status: "idle", conversation: null, counsellors: [] };
         render();
@@ -459,11 +370,7 @@ const handlers = {
 
 let lastJoin = null;
 
-function send(frame) {
-  if (socket.send(frame)) return true;
-  setNotice(gettext("You are not connected at the moment. Please wait for the connection to come back."));
-  return false;
-}
+function send(frame) { return page.send(frame); }
 
 function join(slug) {
   lastJoin = slug;
@@ -474,9 +381,7 @@ function join(slug) {
 }
 
 function resetCopy() {
-  copy.length = 0;
-  pending.clear();
-  ui.transcript.replaceChildren();
+  ui.transcript.clear();
   show(ui.saveRow, false);
 }
 
@@ -491,43 +396,18 @@ ui.backToPoles.addEventListener("click", () => {
   ui.lobbyTitle.focus();
 });
 
-ui.messageForm.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const text = ui.messageText.value.trim();
-  if (isBlank(text) || view.status !== "chatting") return;
-  const id = clientId();
-  if (!send({ type: "message", text, client_id: id })) return;
-  const item = addLine("visitor pending", gettext("You"), text);
-  item.title = gettext("Sending…");
-  pending.set(id, item);
-  ui.messageText.value = "";
-  stopTyping();
-  ui.messageText.focus();
-});
-ui.messageText.addEventListener("keydown", (event) => {
-  // Enter sends, Shift+Enter makes a new line, as in most chats.
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-    event.preventDefault();
-    ui.messageForm.requestSubmit();
+ui.composer.addEventListener("vc-send", (event) => {
+  const { text, clientId } = event.detail;
+  if (view.status !== "chatting" || !send({ type: "message", text, client_id: clientId })) {
+    event.preventDefault(); // the draft stays
+    return;
   }
+  ui.transcript.addOwn(clientId, "visitor", text);
 });
-ui.messageText.addEventListener("input", () => {
-  if (view.status !== "chatting") return;
-  const now = Date.now();
-  if (now - typingSentAt > TYPING_SEND_EVERY_MS) {
-    typingSentAt = now;
-    socket.send({ type: "typing", active: true });
-  }
-  window.clearTimeout(typingIdleTimer);
-  typingIdleTimer = window.setTimeout(stopTyping, TYPING_IDLE_MS);
+ui.composer.addEventListener("vc-typing", (event) => {
+  if (view.status === "chatting") page.socket.send({ type: "typing", active: event.detail.active });
 });
-function stopTyping() {
-  window.clearTimeout(typingIdleTimer);
-  if (typingSentAt) {
-    typingSentAt = 0;
-    socket.send({ type: "typing", active: false });
-  }
-}
+ui.transcript.addEventListener("vc-line", () => show(ui.saveRow, true));
 
 ui.ratingForm.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -540,7 +420,7 @@ ui.saveCopy.addEventListener("click", () => {
   // Made here, from the page alone: the server never sees this file.
   const header = gettext("Virtual Cité des métiers: my copy of the conversation") + "\n"
     + new Date().toLocaleString(document.documentElement.lang) + "\n\n";
-  const body = copy.map((line) => "[" + line.at + "] " + (line.who ? line.who + ": " : "")
+  const body = ui.transcript.lines.map((line) => "[" + line.at + "] " + (line.who ? line.who + ": " : "")
                         + line.text).join("\n");
   const blob = new Blob([header + body + "\n"], { type: "text/plain;charset=utf-8" });
   const url = URL.createObjectURL(blob);
@@ -554,24 +434,13 @@ ui.saveCopy.addEventListener("click", () => {
 
 // --- the connection -----------------------------------------------------------------------------
 
-const socket = new DeskSocket(root, {
+const page = startRealtimePage(root, {
   hello: () => ({ type: "hello", token: readToken() }),
-  onFrame(frame) {
-    const handler = handlers[frame.type];
-    if (handler) handler(frame);
-  },
-  onStatus(status) {
-    connected = status === "open";
-    ui.connection.textContent = statusText(status);
-    show(ui.connection, !connected);
-    root.dataset.connection = status;
-    if (!connected) {
-      for (const item of pending.values()) {
-        item.classList.add("failed");
-        item.title = gettext("This message may not have been delivered.");
-      }
-    }
+  frames,
+  focusNotices: true,
+  onStatus() {
+    if (!page.connected) ui.transcript.connectionLost();
     render();
   },
 });
-socket.connect();
+page.socket.connect();

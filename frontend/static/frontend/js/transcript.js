@@ -1,0 +1,135 @@
+// <vc-transcript>: a conversation as a page shows it: its lines, what became of the messages
+// this page sent (own_messages.js), and who is typing. The element adds behaviour only; its
+// markup, ids and ARIA stay the page's:
+//
+//   <vc-transcript>
+//     <ol class="transcript" aria-label="Messages"></ol>
+//     <p class="typing" hidden></p>
+//   </vc-transcript>
+//
+// Each line added dispatches `vc-line` (detail: {kind}); a system line is also announced.
+/* global gettext, interpolate */
+import { el, safeFragment, show, textOf } from "./dom.js";
+import { formatClock } from "./format.js";
+import { announce } from "./notices.js";
+import { OwnMessages, ownLook } from "./own_messages.js";
+import { TYPING_SHOWN_MS } from "./typing.js";
+
+function paint(line, state) {
+  const look = ownLook(state);
+  line.classList.toggle("pending", look.pending);
+  line.classList.toggle("failed", look.failed);
+  if (look.title) line.title = look.title;
+  else line.removeAttribute("title");
+}
+
+class Transcript extends HTMLElement {
+  constructor() {
+    super();
+    this.lines = []; // {at, who, text} of each line, for the visitor's saved copy
+    this.own = new OwnMessages(paint);
+    this.typingTimer = null;
+  }
+
+  get list() {
+    return this.querySelector("ol");
+  }
+
+  get isEmpty() {
+    return this.lines.length === 0;
+  }
+
+  /**
+   * Add a line. `kind` gives its classes beside `line` (e.g. "counsellor", "visitor mine",
+   * "system"); `who` its author (none for a system line); `content` a string or a node; `at`
+   * when it was sent (epoch seconds; now by default); `copyText` its text in the saved copy,
+   * when not the text shown.
+   */
+  add(kind, who, content, { at = Date.now() / 1000, copyText = null } = {}) {
+    const time = formatClock(at);
+    const body = el("div", { class: "body" });
+    if (content instanceof Node) body.append(content); else body.textContent = content;
+    const line = el("li", { class: "line " + kind },
+                    el("span", { class: "meta" }, (who ? who + " · " : "") + time), body);
+    const list = this.list;
+    list.append(line);
+    list.scrollTop = list.scrollHeight;
+    this.lines.push({ at: time, who, text: copyText ?? body.textContent });
+    this.dispatchEvent(new CustomEvent("vc-line", { bubbles: true, detail: { kind } }));
+    return line;
+  }
+
+  /** A line of the page's own (someone joined, the conversation ended), announced too. */
+  system(text) {
+    const line = this.add("system", "", text);
+    announce(this, text);
+    return line;
+  }
+
+  /** A message this page is sending: shown at once, pending until the server echoes it. */
+  addOwn(clientId, kind, text) {
+    const line = this.add(kind, gettext("You"), text);
+    this.own.add(clientId, line);
+    return line;
+  }
+
+  /** A `message` frame that echoes one of ours: shown as the server made it (links made
+   * clickable) in place of what was typed. False when it is not one of ours. */
+  acknowledge(clientId, html) {
+    const line = this.own.acknowledge(clientId);
+    if (!line) return false;
+    line.querySelector(".body").replaceChildren(safeFragment(html));
+    return true;
+  }
+
+  /** An `error` naming one of ours: nobody got it. False when it is not one of ours. */
+  refuse(clientId) {
+    return this.own.refuse(clientId) !== null;
+  }
+
+  /** The socket dropped: the messages still pending may not have been delivered. */
+  connectionLost() {
+    this.own.connectionLost();
+  }
+
+  clear() {
+    this.lines = [];
+    this.own.clear();
+    this.list.replaceChildren();
+  }
+
+  showTyping(name) {
+    const notice = this.querySelector(".typing");
+    notice.textContent = interpolate(gettext("%(name)s is typing…"), { name }, true);
+    show(notice, true);
+    window.clearTimeout(this.typingTimer);
+    this.typingTimer = window.setTimeout(() => this.hideTyping(), TYPING_SHOWN_MS);
+  }
+
+  hideTyping() {
+    window.clearTimeout(this.typingTimer);
+    show(this.querySelector(".typing"), false);
+  }
+
+  disconnectedCallback() {
+    window.clearTimeout(this.typingTimer);
+  }
+}
+customElements.define("vc-transcript", Transcript);
+
+/** A resource card's content for a transcript line; `review` adds the counsellors' review. */
+export function resourceCard(card, { review = false } = {}) {
+  const title = /^https?:\/\//i.test(card.url)
+    ? el("a", { href: card.url, target: "_blank", rel: "noopener noreferrer nofollow" }, card.title)
+    : el("span", {}, card.title);
+  return el("div", { class: "resource-card" },
+    el("p", { class: "resource-title" }, title, " ", el("span", { class: "kind" }, card.kind)),
+    card.summary_html ? el("p", { class: "summary" }, safeFragment(card.summary_html)) : null,
+    review && card.review_html ? el("p", { class: "review" }, safeFragment(card.review_html))
+      : null);
+}
+
+/** What the live region says of someone else's message. */
+export function spokenMessage(name, html) {
+  return interpolate(gettext("%(name)s says: %(text)s"), { name, text: textOf(html) }, true);
+}

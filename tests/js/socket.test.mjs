@@ -1,0 +1,126 @@
+import "./i18n.mjs";
+import assert from "node:assert/strict";
+import { beforeEach, test } from "node:test";
+import { BACKOFF_MAX_MS, BACKOFF_MIN_MS, RealtimeSocket, backoffDelay, isFinalClose, isStale }
+  from "../../frontend/static/frontend/js/socket.js";
+import { CLOSE_CODES } from "../../frontend/static/frontend/js/wire.js";
+
+test("reconnections wait from 0.25-0.5 s, doubling to at most 15 s, drawn from the upper half",
+  () => {
+    assert.equal(backoffDelay(0, () => 0), BACKOFF_MIN_MS / 2);
+    assert.equal(backoffDelay(0, () => 1), BACKOFF_MIN_MS);
+    assert.equal(backoffDelay(1, () => 1), BACKOFF_MIN_MS * 2);
+    assert.equal(backoffDelay(3, () => 0.5), BACKOFF_MIN_MS * 8 * 0.75);
+    assert.equal(backoffDelay(20, () => 0), BACKOFF_MAX_MS / 2);
+    assert.equal(backoffDelay(20, () => 1), BACKOFF_MAX_MS);
+  });
+
+test("only a refusal that retrying cannot mend stops the socket (docs/protocol.md)", () => {
+  for (const code of [CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN, CLOSE_CODES.ABUSE]) {
+    assert.equal(isFinalClose(code), true, code);
+  }
+  for (const code of [CLOSE_CODES.TOO_MANY_SOCKETS, CLOSE_CODES.TOO_MANY_CONNECTIONS,
+                      CLOSE_CODES.HELLO_TIMEOUT, CLOSE_CODES.INTERNAL_ERROR, CLOSE_CODES.DROPPED,
+                      1000, 1001]) {
+    assert.equal(isFinalClose(code), false, code);
+  }
+});
+
+test("a socket is dead once it has heard nothing for longer than the stale delay", () => {
+  assert.equal(isStale(25_000, 0, 25_000), false);
+  assert.equal(isStale(25_001, 0, 25_000), true);
+});
+
+// --- the socket itself, against a fake browser -------------------------------------------------
+
+class FakeWebSocket {
+  static OPEN = 1;
+  static made = [];
+
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.sent = [];
+    this.listeners = {};
+    FakeWebSocket.made.push(this);
+  }
+
+  addEventListener(name, callback) { this.listeners[name] = callback; }
+  send(text) { this.sent.push(JSON.parse(text)); }
+  close() { this.fire("close", { code: 1000 }); }
+  fire(name, event = {}) {
+    if (name === "open") this.readyState = FakeWebSocket.OPEN;
+    if (name === "close") this.readyState = 3;
+    this.listeners[name]?.(event);
+  }
+}
+
+const timers = [];
+globalThis.WebSocket = FakeWebSocket;
+globalThis.document = { documentElement: { lang: "en" } };
+globalThis.window = {
+  location: { protocol: "https:", host: "desk.example.org" },
+  addEventListener() {},
+  setTimeout: (callback, ms) => timers.push({ callback, ms }),
+  clearTimeout() {},
+  setInterval: () => 0,
+  clearInterval() {},
+};
+
+const root = { dataset: { wsPath: "/ws/visitor/", heartbeatMs: "10000", staleMs: "25000" } };
+let statuses;
+let frames;
+let socket;
+beforeEach(() => {
+  FakeWebSocket.made = [];
+  timers.length = 0;
+  statuses = [];
+  frames = [];
+  socket = new RealtimeSocket(root, {
+    hello: () => ({ type: "hello", token: "t" }),
+    frames: { welcome: (frame) => frames.push(frame) },
+    onStatus: (status, code) => statuses.push(code === undefined ? status : [status, code]),
+  });
+  socket.connect();
+});
+
+test("it opens the page's route in the page's language and says hello first", () => {
+  const [ws] = FakeWebSocket.made;
+  assert.equal(ws.url, "wss://desk.example.org/ws/visitor/?lang=en");
+  ws.fire("open");
+  assert.deepEqual(ws.sent, [{ type: "hello", token: "t" }]);
+  assert.deepEqual(statuses, ["connecting", "open"]);
+  assert.equal(socket.send({ type: "ping" }), true);
+});
+
+test("frames go to the page's handler of their type; others and non-JSON are ignored", () => {
+  const [ws] = FakeWebSocket.made;
+  ws.fire("open");
+  for (const data of ['{"type":"welcome","token":null}', '{"type":"brand_new"}',
+                      '{"type":"constructor"}', '{"type":5}', "not json", "null"]) {
+    ws.fire("message", { data });
+  }
+  assert.deepEqual(frames, [{ type: "welcome", token: null }]);
+});
+
+test("after a drop it says so and tries again after the backoff", () => {
+  const [ws] = FakeWebSocket.made;
+  ws.fire("open");
+  ws.fire("close", { code: CLOSE_CODES.DROPPED });
+  assert.deepEqual(statuses, ["connecting", "open", "reconnecting"]);
+  assert.equal(socket.send({ type: "ping" }), false);
+  const [retry] = timers;
+  assert.ok(retry.ms >= BACKOFF_MIN_MS / 2 && retry.ms <= BACKOFF_MIN_MS);
+  retry.callback();
+  assert.equal(FakeWebSocket.made.length, 2);
+});
+
+test("after a final close it stops for good and says with which code", () => {
+  const [ws] = FakeWebSocket.made;
+  ws.fire("open");
+  ws.fire("close", { code: CLOSE_CODES.FORBIDDEN });
+  assert.deepEqual(statuses.at(-1), ["closed", CLOSE_CODES.FORBIDDEN]);
+  assert.equal(timers.length, 0);
+  socket.reconnectNow();
+  assert.equal(FakeWebSocket.made.length, 1);
+});

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { beforeEach, test } from "node:test";
+import { TYPING_IDLE_MS, TYPING_SEND_EVERY_MS, TypingNotice } from
+  "../../frontend/static/frontend/js/typing.js";
+
+/** A clock that moves only when told, with the timers it owes. */
+function fakeClock() {
+  let now = 1_000_000;
+  let next = 1;
+  const timers = new Map(); // id -> {at, callback}
+  return {
+    now: () => now,
+    setTimer(callback, ms) {
+      timers.set(next, { at: now + ms, callback });
+      return next++;
+    },
+    clearTimer(id) { timers.delete(id); },
+    advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        const due = [...timers].filter(([, timer]) => timer.at <= until)
+          .sort(([, a], [, b]) => a.at - b.at)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].callback();
+      }
+      now = until;
+    },
+  };
+}
+
+let clock;
+let said;
+let notice;
+beforeEach(() => {
+  clock = fakeClock();
+  said = [];
+  notice = new TypingNotice((active) => said.push(active), clock);
+});
+
+test("the first keystroke says 'typing' at once, the next ones within the interval do not", () => {
+  notice.input();
+  clock.advance(1000);
+  notice.input();
+  clock.advance(1000);
+  notice.input();
+  assert.deepEqual(said, [true]);
+});
+
+test("typing on says 'typing' again once the interval has passed, so the other side keeps it", () => {
+  for (let elapsed = 0; elapsed <= TYPING_SEND_EVERY_MS + 500; elapsed += 500) {
+    notice.input();
+    clock.advance(500);
+  }
+  assert.deepEqual(said, [true, true]);
+});
+
+test("no keystroke for the idle delay says 'stopped' once", () => {
+  notice.input();
+  clock.advance(TYPING_IDLE_MS - 1);
+  assert.deepEqual(said, [true]);
+  clock.advance(1);
+  assert.deepEqual(said, [true, false]);
+  clock.advance(60_000);
+  notice.stop();
+  assert.deepEqual(said, [true, false]);
+});
+
+test("sending the message says 'stopped' at once, and the idle timer says nothing more", () => {
+  notice.input();
+  notice.stop();
+  clock.advance(TYPING_IDLE_MS * 2);
+  assert.deepEqual(said, [true, false]);
+});
+
+test("after 'stopped' the next keystroke says 'typing' again at once", () => {
+  notice.input();
+  notice.stop();
+  clock.advance(10);
+  notice.input();
+  assert.deepEqual(said, [true, false, true]);
+});
+
+test("a composer taken off the page goes quiet: cancel says nothing, now or later", () => {
+  notice.input();
+  notice.cancel();
+  clock.advance(TYPING_IDLE_MS * 2);
+  assert.deepEqual(said, [true]);
+});
+
+test("stopping without having typed says nothing", () => {
+  notice.stop();
+  assert.deepEqual(said, []);
+});
