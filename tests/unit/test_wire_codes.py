@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from frontend.wire_codes import WIRE_JS, frame_literals, render_wire_js, wire_sources
+from virtualcite.realtime.errors import documented_codes
 
 
 def test_the_checked_in_wire_js_is_what_the_generator_writes_now() -> None:
@@ -19,8 +20,9 @@ def test_the_checked_in_wire_js_is_what_the_generator_writes_now() -> None:
 def test_every_error_and_close_code_reaches_the_pages() -> None:
     text = render_wire_js()
     sources = wire_sources()
-    for code in sources.error_codes:
-        assert f'  {code.name}: "{code.value}",' in text
+    assert set(sources.error_codes.values()) == documented_codes()
+    for name, code in sources.error_codes.items():
+        assert f'  {name}: "{code}",' in text
     for close in sources.close_codes:
         assert f"  {close.name}: {close.value}," in text
 
