@@ -51,7 +51,7 @@ from chat.identity import (
     visitor_handle,
 )
 from chat.lobby import lobby_figures
-from chat.messages import DeskColleagues, DeskFrame
+from chat.messages import DeskColleagues
 from chat.runtime import desk_config
 from chat.snapshots import (
     colleagues,
@@ -60,19 +60,20 @@ from chat.snapshots import (
     load_figures,
     shift_of,
 )
+from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import Frame
 
 logger = logging.getLogger(__name__)
 
-Delivery = tuple[str, DeskFrame]
+Delivery = tuple[str, FrameMessage]
 
 
-def frame_message(frame: Frame, *, join: Sequence[str] = (), leave: Sequence[str] = (),
-                  rateable: str | None = None) -> DeskFrame:
+def frame_message(frame: Frame, *, join: Sequence[str] = (),
+                  leave: Sequence[str] = ()) -> FrameMessage:
     """A channel-layer message that makes the receiving socket send `frame` (its `version`
     is set by `deliveries`)."""
-    return DeskFrame(frame=frame.model_dump(mode="json"), join=list(join), leave=list(leave),
-                     rateable=rateable, version=0)
+    return FrameMessage(frame=frame.model_dump(mode="json"), join=list(join),
+                        leave=list(leave), version=0)
 
 
 def deliveries(events: Iterable[ev.Event], *, summaries: dict[str, ConversationSummary],
@@ -161,8 +162,7 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             # visitor is already back in the queue, a blocked one is not asked.
             can_rate = reason in {EndReason.VISITOR, EndReason.COUNSELLOR}
             out = [(visitor_group(token), frame_message(
-                Ended(conversation=conv, reason=reason.value, can_rate=can_rate),
-                rateable=conv if can_rate else None))]
+                Ended(conversation=conv, reason=reason.value, can_rate=can_rate)))]
             out.extend((counsellor_group(cid), frame_message(
                 ConversationClosed(conversation=conv, reason=reason.value), leave=[group]))
                 for cid in cids)

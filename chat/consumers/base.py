@@ -1,12 +1,11 @@
-"""What both desk sockets add to the realtime socket: the desk's messages and the lobby."""
+"""What both desk sockets add to the realtime socket: the lobby's pole figures."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from chat.frames import Lobby, PoleStatus
-from chat.messages import DeskFrame, DeskLoads
+from chat.messages import DeskLoads
 from chat.runtime import desk_runtime
 from chat.selectors import pole_figures
 from virtualcite.realtime.socket import RealtimeSocket
@@ -14,19 +13,6 @@ from virtualcite.realtime.socket import RealtimeSocket
 
 class DeskSocket(RealtimeSocket):
     """Base of the visitor's and the counsellor's sockets (chat/consumers/*)."""
-
-    async def desk_frame(self, message: DeskFrame) -> None:
-        for group in message.join:
-            await self.join_group(group)
-        for group in message.leave:
-            await self.leave_group(group)
-        if await self.on_desk_frame(message):
-            await self.send_text(json.dumps(message.frame))
-
-    async def on_desk_frame(self, message: DeskFrame) -> bool:
-        """Hook: a subclass updates what it knows (its conversations) before the frame goes
-        out, and returns False to drop a frame its page must not see (a stale one)."""
-        return True
 
     async def desk_loads(self, message: DeskLoads) -> None:
         await self.send_frame(Lobby(poles=await self.pole_statuses(message.loads)))

@@ -38,11 +38,12 @@ from chat.identity import (
     counsellor_group,
     new_conversation_id,
 )
-from chat.messages import DeskColleagues, DeskFrame
+from chat.messages import DeskColleagues
 from chat.outcomes import outcome_labels
 from chat.presence import presence
 from chat.selectors import StaffMember
 from virtualcite.realtime.errors import Forbidden
+from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import CloseCode, Hello
 
 # A role withdrawn in the admin (or an account deactivated) takes effect within this delay,
@@ -219,7 +220,7 @@ class CounsellorSocket(DeskSocket):
 
     # --- desk events ----------------------------------------------------------------------
 
-    async def on_desk_frame(self, message: DeskFrame) -> bool:
+    async def on_frame_message(self, message: FrameMessage) -> bool:
         frame = message.frame
         if frame["type"] == "conversation":
             # chat/publisher.py: a `conversation` frame joins exactly the conversation's group.

@@ -30,9 +30,9 @@ from chat.frames import (
     Welcome,
 )
 from chat.identity import LOBBY_GROUP, conversation_group, new_token, visitor_group
-from chat.messages import DeskFrame
 from chat.presence import presence
 from virtualcite.realtime.errors import TooManyConnections
+from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import CloseCode, Hello
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ class VisitorSocket(DeskSocket):
 
     # --- desk events ----------------------------------------------------------------------
 
-    async def on_desk_frame(self, message: DeskFrame) -> bool:
+    async def on_frame_message(self, message: FrameMessage) -> bool:
         frame = message.frame
         kind = frame["type"]
         version = message.version
@@ -156,7 +156,8 @@ class VisitorSocket(DeskSocket):
                 self.memento = dataclasses.replace(self.memento, chatting=True)
         elif kind in {"ended", "transferred"}:
             self.conversation = None
-            self.rateable = message.rateable or self.rateable
+            if kind == "ended" and frame["can_rate"]:
+                self.rateable = frame["conversation"]
             self.shown = None
         elif kind == "position":
             self.position_version = version

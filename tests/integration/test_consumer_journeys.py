@@ -6,11 +6,11 @@ import time
 
 import pytest
 
-from chat.messages import DeskFrame
 from chat.presence import presence
 from chat.runtime import desk_runtime
 from tests.integration.desk_client import DeskClient
 from tests.integration.test_consumers import counsellor, visitor
+from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import CloseCode
 
 pytestmark = pytest.mark.usefixtures("live_desk")
@@ -163,14 +163,14 @@ async def test_a_greeting_sent_at_once_reaches_a_visitor_whose_socket_is_slow_to
     # The visitor's socket hears desk events late (a busy process, a slow layer): the
     # greeting must not depend on the visitor having handled `matched` first.
     heard = asyncio.Event()
-    handle = VisitorSocket.desk_frame
+    handle = VisitorSocket.realtime_frame
 
-    async def slow(self: VisitorSocket, message: DeskFrame) -> None:
+    async def slow(self: VisitorSocket, message: FrameMessage) -> None:
         if message.frame["type"] == "matched":
             await heard.wait()
         await handle(self, message)
 
-    monkeypatch.setattr(VisitorSocket, "desk_frame", slow)
+    monkeypatch.setattr(VisitorSocket, "realtime_frame", slow)
     await camille.send(type="accept", visitor=offer["visitor"])
     conversation = (await camille.expect("conversation"))["conversation"]["id"]
     await camille.send(type="message", conversation=conversation, text="Bonjour, je vous écoute.")

@@ -105,7 +105,7 @@ async def test_deeply_nested_json_is_answered_and_the_socket_keeps_its_place() -
 async def test_a_visitor_socket_whose_desk_event_handler_fails_is_closed_and_released() -> None:
     guest, token = await queued_visitor()
     # A desk event the socket cannot handle (it raises KeyError): a bug's stand-in.
-    await get_channel_layer().group_send(visitor_group(token), {"type": "desk.frame"})
+    await get_channel_layer().group_send(visitor_group(token), {"type": "realtime.frame"})
     assert await expect_close(guest) == CloseCode.INTERNAL_ERROR
     assert token not in presence.visitors.live_keys()
     assert await released(token)  # the grace period runs
@@ -115,7 +115,7 @@ async def test_fifty_crashed_sockets_do_not_fill_a_queue() -> None:
     tokens = []
     for _ in range(50):
         guest, token = await queued_visitor("discover-jobs")
-        await get_channel_layer().group_send(visitor_group(token), {"type": "desk.frame"})
+        await get_channel_layer().group_send(visitor_group(token), {"type": "realtime.frame"})
         await expect_close(guest)
         assert await released(token)
         tokens.append(token)

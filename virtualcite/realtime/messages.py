@@ -1,7 +1,7 @@
 """Typed channel-layer messages: what one process's code tells sockets, here or elsewhere.
 
-Channels carries dicts whose `type` names the consumer's handler (`desk.frame` ->
-`desk_frame`). Each kind of message is a frozen dataclass here, registered by its `kind`:
+Channels carries dicts whose `type` names the consumer's handler (`realtime.frame` ->
+`realtime_frame`). Each kind of message is a frozen dataclass here, registered by its `kind`:
 the sender builds one and sends `to_layer()`, the socket base (virtualcite/realtime/socket.py)
 rebuilds it with `from_layer` before calling the handler, so a handler reads typed fields
 instead of matching strings in a dict. Fields are JSON-ready values (the Redis layer
@@ -46,3 +46,20 @@ def layer_message(cls: type[M]) -> type[M]:
 def message_class(kind: str) -> type[LayerMessage] | None:
     """The registered class of a channel-layer `type`, None for Channels' own messages."""
     return _kinds.get(kind)
+
+
+@layer_message
+@dataclasses.dataclass(frozen=True, slots=True)
+class FrameMessage(LayerMessage):
+    """Makes every receiving socket send `frame`, after joining and leaving groups.
+
+    An app's event handler builds them: `join` and `leave` are groups the socket joins or
+    leaves before sending the frame, so a socket joins a conversation's (or a room's) group
+    exactly when it is told of it (group names are server-side only, never sent to a page).
+    """
+
+    kind: ClassVar[str] = "realtime.frame"
+    frame: dict[str, Any]  # a server frame, as JSON
+    join: list[str]
+    leave: list[str]
+    version: int  # the aggregate's version after the change (virtualcite/realtime/runner.py)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -43,7 +44,7 @@ from virtualcite.realtime.limits import (
     TokenBucket,
     ViolationCounter,
 )
-from virtualcite.realtime.messages import message_class
+from virtualcite.realtime.messages import FrameMessage, message_class
 from virtualcite.realtime.protocol import CloseCode, Frame, Ping, Pong
 from virtualcite.realtime.store.errors import StoreError
 
@@ -257,6 +258,20 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
             await self.leave_group(group)
 
     # --- channel-layer messages -----------------------------------------------------------
+
+    async def realtime_frame(self, message: FrameMessage) -> None:
+        """A frame an app's event handler addressed to a group this socket is in."""
+        for group in message.join:
+            await self.join_group(group)
+        for group in message.leave:
+            await self.leave_group(group)
+        if await self.on_frame_message(message):
+            await self.send_text(json.dumps(message.frame))
+
+    async def on_frame_message(self, message: FrameMessage) -> bool:
+        """Hook: a subclass updates what it knows (its conversations) before the frame goes
+        out, and returns False to drop a frame its page must not see (a stale one)."""
+        return True
 
     async def realtime_relay(self, message: Relayed) -> None:
         """A frame from another process's `deliver` (this process's own were written directly)."""
