@@ -33,7 +33,7 @@ test: install-test
 LINT_ENV = DEBUG=1 VIRTUALCITE_DATA_DIR=$(CURDIR)/.data
 lint: install-test
 	$(BIN)/ruff check .
-	$(LINT_ENV) $(BIN)/mypy chat virtualcite frontend
+	$(LINT_ENV) $(BIN)/mypy chat rooms virtualcite frontend
 	$(BIN)/bandit -q -c pyproject.toml -r virtualcite chat frontend $(wildcard rooms)
 	BIN=$(BIN) bash .ci/audit
 

@@ -1,4 +1,4 @@
-"""The desk core stays pure, and its events and errors stay one type per fact."""
+"""The pure cores (the desk's, the rooms') stay pure; events and errors one type per fact."""
 
 from __future__ import annotations
 
@@ -6,15 +6,19 @@ import ast
 import dataclasses
 import sys
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 import chat.core
+import rooms.core
 from chat.core import errors, events
 
-CORE = Path(chat.core.__file__).parent
 
-
-def test_the_core_imports_only_the_standard_library_and_itself() -> None:
-    for path in sorted(CORE.glob("*.py")):
+@pytest.mark.parametrize("core", [chat.core, rooms.core], ids=["desk", "rooms"])
+def test_a_core_imports_only_the_standard_library_and_itself(core: ModuleType) -> None:
+    root = Path(core.__file__ or "").parent
+    for path in sorted(root.glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
@@ -24,7 +28,7 @@ def test_the_core_imports_only_the_standard_library_and_itself() -> None:
                 continue
             for name in names:
                 top = name.split(".")[0]
-                assert top in sys.stdlib_module_names or name.startswith("chat.core"), (
+                assert top in sys.stdlib_module_names or name.startswith(core.__name__), (
                     f"{path.name} imports {name}"
                 )
 
