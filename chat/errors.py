@@ -24,13 +24,6 @@ class NoConversation(Refused):
     message = gettext_noop("You are not in a conversation.")
 
 
-class UnknownResource(Refused):
-    """The resource does not exist or is not published."""
-
-    code = "unknown_resource"
-    message = gettext_noop("This resource is not available.")
-
-
 class NothingToRate(Refused):
     """No ended conversation of this visitor is waiting for a rating."""
 

@@ -24,10 +24,11 @@ class EndedConversationFigures:
     """Records each ended conversation (registered before the publisher, chat/apps.py, so
     that a visitor told "ended" can rate at once)."""
 
-    def capture(self, state: DeskState, events: Sequence[ev.Event], now: float) -> None:
+    def capture(self, key: str, state: DeskState, events: Sequence[ev.Event],
+                now: float) -> None:
         return None  # everything a record holds is in its event
 
-    async def handle(self, events: Sequence[ev.Event], captured: None) -> None:
+    async def handle(self, key: str, events: Sequence[ev.Event], captured: None) -> None:
         ended = [event for event in events if isinstance(event, ev.ConversationEnded)]
         if not ended:
             return

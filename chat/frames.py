@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import Field, TypeAdapter
 
 from chat.limits import MAX_NOTE_CHARS
+from virtualcite.library import ResourceCard
 from virtualcite.realtime.protocol import (
     NO_INPUT_IN_ERRORS,
     ClientFrame,
@@ -186,15 +187,6 @@ class PoleStatus(Frame):
     waiting: int
     longest_wait: float
     estimate_seconds: float | None  # for someone joining now; null means unknown
-
-
-class ResourceCard(Frame):
-    id: int
-    title: str
-    kind: str
-    url: str
-    summary_html: str  # sanitised (virtualcite/realtime/sanitize.py)
-    review_html: str
 
 
 class VisitorState(Frame):

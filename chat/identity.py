@@ -7,24 +7,16 @@ from the token with the server's secret so it cannot be turned back into the tok
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 
-from django.conf import settings
+from virtualcite.realtime.identity import digest
 
-# 128 bits, as DESIGN.md asks: unguessable for the life of a ticket.
-TOKEN_BYTES = 16
 HANDLE_HEX = 16
 
 _ADJECTIVES = ("Curious", "Bold", "Calm", "Bright", "Keen", "Steady", "Swift", "Gentle",
                "Brave", "Wise", "Lively", "Patient")
 _NOUNS = ("Heron", "Otter", "Lynx", "Falcon", "Maple", "Cedar", "Comet", "River", "Harbour",
           "Meadow", "Beacon", "Willow")
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def new_conversation_id() -> str:
@@ -36,18 +28,13 @@ def new_pseudonym() -> str:
     return f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_NOUNS)} {secrets.randbelow(90) + 10}"
 
 
-def _digest(purpose: bytes, token: str) -> str:
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, purpose + token.encode(), hashlib.sha256).hexdigest()
-
-
 def visitor_handle(token: str) -> str:
     """What counsellors see and send back (accept/decline) instead of the token."""
-    return _digest(b"handle:", token)[:HANDLE_HEX]
+    return digest(b"handle:", token)[:HANDLE_HEX]
 
 
 def visitor_group(token: str) -> str:
-    return "visitor." + _digest(b"group:", token)[:32]
+    return "visitor." + digest(b"group:", token)[:32]
 
 
 def counsellor_group(counsellor_id: str) -> str:
@@ -64,7 +51,7 @@ def conversation_group(token: str) -> str:
     takes its counsellors out of the group; frames of an earlier conversation that were on
     their way carry its id, which the page no longer shows.
     """
-    return "conversation." + _digest(b"talk:", token)[:32]
+    return "conversation." + digest(b"talk:", token)[:32]
 
 
 # Everyone watching pole figures: visitors in the lobby and counsellors on their desk page.

@@ -261,7 +261,8 @@ _SHIFT_EVENTS = (ev.CounsellorOnline, ev.CounsellorLost, ev.CounsellorWentOfflin
 class DeskPublisher:
     """The desk's event handler that tells clients (chat/runtime.py registers it)."""
 
-    def capture(self, state: DeskState, events: Sequence[ev.Event], now: float) -> _Captured:
+    def capture(self, key: str, state: DeskState, events: Sequence[ev.Event],
+                now: float) -> _Captured:
         conversation_ids: set[str] = set()
         counsellor_ids: set[str] = set()
         poles: set[str] = set()
@@ -292,7 +293,7 @@ class DeskPublisher:
         loads = [load_figures(pole_load(state, pole, now, config)) for pole in sorted(poles)]
         return _Captured(summaries, cards, shifts, loads, colleague_list, state.version)
 
-    async def handle(self, events: Sequence[ev.Event], captured: _Captured) -> None:
+    async def handle(self, key: str, events: Sequence[ev.Event], captured: _Captured) -> None:
         await publish(deliveries(events, summaries=captured.summaries, cards=captured.cards,
                                  shifts=captured.shifts, version=captured.version),
                       loads=captured.loads, colleagues=captured.colleagues)

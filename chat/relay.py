@@ -10,19 +10,15 @@ from __future__ import annotations
 import time
 from typing import Literal
 
-from channels.db import database_sync_to_async
-
-from chat.errors import UnknownResource
 from chat.frames import (
     ColleagueMessageOut,
     CounsellorCard,
     MessageOut,
-    ResourceCard,
     ResourceShared,
     TypingOut,
 )
 from chat.identity import STAFF_GROUP
-from virtualcite.models import Resource
+from virtualcite.library import UnknownResource, resource_card
 from virtualcite.realtime.fanout import deliver
 from virtualcite.realtime.sanitize import text_to_html
 
@@ -46,19 +42,12 @@ async def typing_relay(*, group: str, conversation_id: str, sender: Sender,
 
 async def resource_share(*, group: str, conversation_id: str, author: CounsellorCard,
                          resource_id: int) -> None:
-    card = await database_sync_to_async(_resource_card)(resource_id)
+    card = await resource_card(resource_id)
+    if card is None:
+        raise UnknownResource(resource_id)
     frame = ResourceShared(conversation=conversation_id, card=card, author=author,
                            sent_at=time.time())
     await deliver(group, frame)
-
-
-def _resource_card(resource_id: int) -> ResourceCard:
-    resource = Resource.objects.filter(pk=resource_id, published=True).first()
-    if resource is None:
-        raise UnknownResource(resource_id)
-    return ResourceCard(id=resource.pk, title=resource.title, kind=resource.get_kind_display(),
-                        url=resource.url, summary_html=text_to_html(resource.summary),
-                        review_html=text_to_html(resource.review))
 
 
 async def colleague_message(*, author: CounsellorCard, text: str, help_wanted: bool) -> None:

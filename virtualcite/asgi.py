@@ -1,4 +1,4 @@
-"""The ASGI entry point: HTTP to Django, websockets to the desk's consumers.
+"""The ASGI entry point: HTTP to Django, websockets to the desk's and the rooms' consumers.
 
 Forwarding headers count only from a trusted proxy (virtualcite/proxy.py). Every websocket
 route sits behind the allowed-hosts origin check; the visitor route also behind the
@@ -19,21 +19,26 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from chat.ws_urls import websocket_urlpatterns  # noqa: E402
+from chat.ws_urls import websocket_urlpatterns as desk_routes  # noqa: E402
+from rooms.ws_urls import websocket_urlpatterns as room_routes  # noqa: E402
 from virtualcite.connection_cap import ClientSocketCap  # noqa: E402
 from virtualcite.proxy import ForwardedHeaders  # noqa: E402
 
-# The anonymous route: the counsellor route is behind a login and needs no per-address cap.
-CAPPED_PATHS = frozenset({"/ws/visitor/"})
+
+def anonymous_route(path: str) -> bool:
+    """The routes without a login, capped per client address (the staff ones need no cap)."""
+    return path == "/ws/visitor/" or (path.startswith("/ws/room/")
+                                      and not path.endswith("/host/"))
+
 
 application = ForwardedHeaders(
     ProtocolTypeRouter(
         {
             "http": django_application,
             "websocket": AllowedHostsOriginValidator(
-                ClientSocketCap(URLRouter(websocket_urlpatterns),
+                ClientSocketCap(URLRouter([*desk_routes, *room_routes]),
                                 limit=settings.MAX_SOCKETS_PER_CLIENT,
-                                trusted=settings.TRUSTED_PROXIES, paths=CAPPED_PATHS)
+                                trusted=settings.TRUSTED_PROXIES, capped=anonymous_route)
             ),
         }
     ),

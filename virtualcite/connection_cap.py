@@ -155,15 +155,15 @@ class ClientSocketCap:
     """
 
     def __init__(self, app: Any, *, limit: int, trusted: tuple[Network, ...],
-                 paths: frozenset[str], counter: ClientCounter | None = None) -> None:
+                 capped: Callable[[str], bool], counter: ClientCounter | None = None) -> None:
         self.app = app
         self.trusted = trusted
-        self.paths = paths
+        self.capped = capped  # which paths count (the anonymous routes)
         self.counter = counter if counter is not None else ClientCounter(limit)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         if (scope["type"] != "websocket" or self.counter.limit <= 0
-                or scope.get("path") not in self.paths
+                or not self.capped(str(scope.get("path", "")))
                 or client_address(scope, self.trusted) is None):
             return await self.app(scope, receive, send)
         slot = self.counter.take(lambda: client_address(scope, self.trusted))

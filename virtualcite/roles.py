@@ -38,10 +38,14 @@ def sync_role_groups(**kwargs: Any) -> None:
     )
 
 
-def counsellor_profiles() -> QuerySet[StaffProfile]:
-    """The staff profiles that may counsel now: an active account in the counsellor group.
+def profiles_with_role(role: Role) -> QuerySet[StaffProfile]:
+    """The staff profiles that hold `role` now: an active account in the role's group.
 
-    The one definition, used by the desk's socket (every frame's role check) and the pages.
+    The one definition of who may counsel or facilitate, used by the sockets (their role
+    checks) and the pages.
     """
-    return StaffProfile.objects.filter(user__is_active=True,
-                                       user__groups__name=Role.COUNSELLOR.value)
+    return StaffProfile.objects.filter(user__is_active=True, user__groups__name=role.value)
+
+
+def counsellor_profiles() -> QuerySet[StaffProfile]:
+    return profiles_with_role(Role.COUNSELLOR)

@@ -29,9 +29,10 @@ from chat.frames import (
     VisitorState,
     Welcome,
 )
-from chat.identity import LOBBY_GROUP, conversation_group, new_token, visitor_group
+from chat.identity import LOBBY_GROUP, conversation_group, visitor_group
 from chat.presence import presence
 from virtualcite.realtime.errors import TooManyConnections
+from virtualcite.realtime.identity import new_token
 from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import CloseCode, Hello
 

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 
 from channels.testing import WebsocketCommunicator
 from django.test import Client
+from pydantic import TypeAdapter
 
 from chat.frames import SERVER_FRAMES
 from virtualcite.asgi import application
@@ -22,9 +23,11 @@ class DeskClient:
     # still handling a frame would otherwise query the database while the test's is wiped.
     opened: ClassVar[list[DeskClient]] = []
 
-    def __init__(self, path: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    def __init__(self, path: str, headers: list[tuple[bytes, bytes]] | None = None,
+                 *, frames: TypeAdapter[Any] = SERVER_FRAMES) -> None:
         self.communicator = WebsocketCommunicator(
             application, path, headers=[ORIGIN, *(headers or [])])
+        self.frames = frames  # the route's server frames (the desk's, or a room's)
         self.seen: list[dict[str, Any]] = []
         self.me_id: str | None = None  # a counsellor's own id, from `staff_welcome`
         DeskClient.opened.append(self)
@@ -39,7 +42,7 @@ class DeskClient:
     async def receive(self, timeout: float = 3.0) -> dict[str, Any]:
         raw = await self.communicator.receive_from(timeout=timeout)
         frame = json.loads(raw)
-        SERVER_FRAMES.validate_python(frame)  # every frame the server sends is a model
+        self.frames.validate_python(frame)  # every frame the server sends is a model
         self.seen.append(frame)
         return frame
 

@@ -19,7 +19,6 @@ from html.parser import HTMLParser
 import pytest
 from channels.db import database_sync_to_async
 
-from chat.identity import new_token
 from chat.runtime import desk_runtime
 from tests.integration.desk_client import DeskClient
 from tests.integration.people import (
@@ -33,6 +32,7 @@ from tests.integration.people import (
     visitor,
     waiting_visitor,
 )
+from virtualcite.realtime.identity import new_token
 from virtualcite.realtime.limits import (
     FRAME_BURST,
     MAX_FRAME_BYTES,

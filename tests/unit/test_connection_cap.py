@@ -68,8 +68,8 @@ def accepted(socket: Socket) -> bool:
 
 
 def make_cap(limit: int = 3, counter: ClientCounter | None = None) -> ClientSocketCap:
-    return ClientSocketCap(accepting_app, limit=limit, trusted=PROXY, paths=frozenset({PATH}),
-                           counter=counter)
+    return ClientSocketCap(accepting_app, limit=limit, trusted=PROXY,
+                           capped=lambda path: path == PATH, counter=counter)
 
 
 async def test_a_client_above_the_cap_is_accepted_then_closed_with_4030() -> None:

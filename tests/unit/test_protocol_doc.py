@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from chat import frames as F
 from chat.frames import COUNSELLOR_FRAMES, SERVER_FRAMES, VISITOR_FRAMES
+from rooms.frames import FACILITATOR_FRAMES, PARTICIPANT_FRAMES, ROOM_SERVER_FRAMES
 from virtualcite.realtime.errors import documented_codes
 from virtualcite.realtime.protocol import CloseCode
 
@@ -26,8 +27,15 @@ SECTIONS = {
     "visitor": ("Client frames: visitor route", VISITOR_FRAMES),
     "counsellor": ("Client frames: counsellor route", COUNSELLOR_FRAMES),
     "server": ("Server frames", SERVER_FRAMES),
+    "participant": ("Client frames: room participant route", PARTICIPANT_FRAMES),
+    "facilitator": ("Client frames: room facilitator route", FACILITATOR_FRAMES),
+    "room server": ("Room server frames", ROOM_SERVER_FRAMES),
 }
-OBJECTS_SECTION = "Objects inside server frames"
+# Each app's server frames, and the section documenting the objects inside them.
+OBJECTS = {
+    "desk": ("Objects inside server frames", SERVER_FRAMES),
+    "rooms": ("Objects inside room server frames", ROOM_SERVER_FRAMES),
+}
 
 
 def frames_of(adapter: TypeAdapter[object]) -> dict[str, type[BaseModel]]:
@@ -37,10 +45,10 @@ def frames_of(adapter: TypeAdapter[object]) -> dict[str, type[BaseModel]]:
     return {tag: choice["cls"] for tag, choice in schema["choices"].items()}
 
 
-def nested_models() -> set[type[BaseModel]]:
+def nested_models(server_frames: TypeAdapter[object]) -> set[type[BaseModel]]:
     """Every model reachable from a server frame's fields (the objects a frame carries)."""
     found: set[type[BaseModel]] = set()
-    todo = [m for m in frames_of(SERVER_FRAMES).values()]
+    todo = [m for m in frames_of(server_frames).values()]
     while todo:
         model = todo.pop()
         for field in model.model_fields.values():
@@ -104,10 +112,12 @@ def test_every_frame_is_documented_with_exactly_its_fields(
             f"model fields {list(model.model_fields)}")
 
 
+@pytest.mark.parametrize("app", sorted(OBJECTS))
 def test_every_object_inside_a_server_frame_is_documented(
-        sections: dict[str, dict[str, list[str]]]) -> None:
-    documented = sections.get(OBJECTS_SECTION, {})
-    models = {model.__name__: model for model in nested_models()}
+        app: str, sections: dict[str, dict[str, list[str]]]) -> None:
+    title, server_frames = OBJECTS[app]
+    documented = sections.get(title, {})
+    models = {model.__name__: model for model in nested_models(server_frames)}
     assert set(documented) == set(models), (
         f"missing {sorted(set(models) - set(documented))}, "
         f"stale {sorted(set(documented) - set(models))}")
@@ -116,7 +126,7 @@ def test_every_object_inside_a_server_frame_is_documented(
 
 
 def test_every_type_literal_appears(text: str) -> None:
-    for adapter in (VISITOR_FRAMES, COUNSELLOR_FRAMES, SERVER_FRAMES):
+    for _title, adapter in SECTIONS.values():
         for kind in frames_of(adapter):
             assert f"`{kind}`" in text, kind
 

@@ -20,11 +20,11 @@ class Recorder:
     def __init__(self, log: list[Any], name: str, *, fail: bool = False) -> None:
         self.log, self.name, self.fail = log, name, fail
 
-    def capture(self, state: Tally, events: Sequence[Any], now: float) -> Any:
-        return sorted(state.entries), state.version
+    def capture(self, key: str, state: Tally, events: Sequence[Any], now: float) -> Any:
+        return key, sorted(state.entries), state.version
 
-    async def handle(self, events: Sequence[Any], captured: Any) -> None:
-        self.log.append((self.name, list(events), captured))
+    async def handle(self, key: str, events: Sequence[Any], captured: Any) -> None:
+        self.log.append((self.name, key, list(events), captured))
         if self.fail:
             raise RuntimeError("a handler's bug")
 
@@ -35,12 +35,13 @@ async def test_handlers_get_the_events_and_what_they_read_in_the_same_step() -> 
     runner.add_handler(Recorder(log, "frames"))
     store = MemoryStateStore(Tally)
 
-    result = await runner.run(store, lambda state, now: (TALLY.add(state, "a", now), "done"))
+    result = await runner.run(store, lambda state, now: (TALLY.add(state, "a", now), "done"),
+                              key="room-1")
 
     version = (await store.read()).version
     assert result == "done" and version == int(NOW * 1000)
-    assert log == [("figures", ["added a"], (["a"], version)),
-                   ("frames", ["added a"], (["a"], version))]
+    assert log == [("figures", "room-1", ["added a"], ("room-1", ["a"], version)),
+                   ("frames", "room-1", ["added a"], ("room-1", ["a"], version))]
 
 
 async def test_a_failing_handler_loses_only_its_own_work() -> None:
@@ -49,10 +50,11 @@ async def test_a_failing_handler_loses_only_its_own_work() -> None:
         Recorder(log, "figures", fail=True), Recorder(log, "frames")])
     store = MemoryStateStore(Tally)
 
-    result = await runner.run(store, lambda state, now: (TALLY.add(state, "a", now), "done"))
+    result = await runner.run(store, lambda state, now: (TALLY.add(state, "a", now), "done"),
+                              key="room-1")
 
     assert result == "done"
-    assert [name for name, _events, _captured in log] == ["figures", "frames"]
+    assert [name for name, _key, _events, _captured in log] == ["figures", "frames"]
     assert list((await store.read()).entries) == ["a"]
 
 
@@ -61,14 +63,14 @@ async def test_a_change_without_events_wakes_no_handler_and_a_refused_one_writes
     runner = MutationRunner[Tally](clock=lambda: NOW, handlers=[Recorder(log, "frames")])
     store = MemoryStateStore(Tally)
 
-    assert await runner.run(store, lambda state, now: ([], 42)) == 42
+    assert await runner.run(store, lambda state, now: ([], 42), key="room-1") == 42
 
     def refused(state: Tally, now: float) -> tuple[list[Any], None]:
         TALLY.add(state, "b", now)
         raise LookupError("refused by the rule")
 
     with pytest.raises(LookupError):
-        await runner.run(store, refused)
+        await runner.run(store, refused, key="room-1")
     assert log == [] and (await store.read()).entries == {}
 
 
@@ -79,7 +81,8 @@ async def test_the_version_grows_with_every_change_even_when_the_clock_goes_back
     versions = []
     for key, moment in (("a", NOW), ("b", NOW - 5), ("c", NOW - 5)):
         clock[0] = moment
-        await runner.run(store, lambda state, now, key=key: (TALLY.add(state, key, now), None))
+        await runner.run(store, lambda state, now, key=key: (TALLY.add(state, key, now), None),
+                         key="room-1")
         versions.append((await store.read()).version)
 
     assert versions == sorted(versions) and len(set(versions)) == 3

@@ -81,6 +81,7 @@ class CloseCode(IntEnum):
 
     UNAUTHENTICATED = 4001  # a staff route without a logged-in staff member
     FORBIDDEN = 4003  # logged in, but without the role this route serves
+    UNKNOWN_ROOM = 4004  # a room route for a slug that is no (active) room
     TOO_MANY_CONNECTIONS = 4009  # one token open in too many tabs
     ABUSE = 4029  # repeated rate-limit or size violations
     HELLO_TIMEOUT = 4008  # no `hello` within the handshake delay

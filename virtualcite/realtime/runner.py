@@ -42,14 +42,14 @@ class Versioned(Protocol):
 class EventHandler(Protocol[S_contra]):
     """What an app does with its events once a change is committed."""
 
-    def capture(self, state: S_contra, events: Sequence[Any], now: float) -> Any:
-        """Read from the state, inside the atomic step, what `handle` will need.
+    def capture(self, key: str, state: S_contra, events: Sequence[Any], now: float) -> Any:
+        """Read from aggregate `key`'s state, inside the atomic step, what `handle` will need.
 
         Pure: it may run more than once (a store retries), and must not change the state.
         """
 
-    async def handle(self, events: Sequence[Any], captured: Any) -> None:
-        """Act on the committed events (publish them, record figures)."""
+    async def handle(self, key: str, events: Sequence[Any], captured: Any) -> None:
+        """Act on aggregate `key`'s committed events (publish them, record figures)."""
 
 
 class MutationRunner(Generic[S]):
@@ -64,8 +64,9 @@ class MutationRunner(Generic[S]):
         """Hand every later change's events to `handler` too, after those registered before."""
         self.handlers.append(handler)
 
-    async def run(self, store: StateStore[S], change: Change[S, R]) -> R:
-        """Apply `change` atomically on `store`'s state; returns the change's result."""
+    async def run(self, store: StateStore[S], change: Change[S, R], *, key: str) -> R:
+        """Apply `change` atomically on `store`'s state (aggregate `key`); returns the change's
+        result."""
         now = self.clock()
         handlers = list(self.handlers)
 
@@ -74,14 +75,14 @@ class MutationRunner(Generic[S]):
             # the clock, so that it still grows after a store that came back empty.
             state.version = max(state.version + 1, int(now * 1000))
             events, result = change(state, now)
-            captured = [h.capture(state, events, now) for h in handlers] if events else []
+            captured = [h.capture(key, state, events, now) for h in handlers] if events else []
             return events, result, captured
 
         events, result, captured = await store.mutate(apply)
         if events:
             for handler, seen in zip(handlers, captured, strict=True):
                 try:
-                    await handler.handle(events, seen)
+                    await handler.handle(key, events, seen)
                 except Exception as error:
                     # The type only: an exception about an event could quote a frame.
                     logger.error("an event handler (%s) failed: %s", type(handler).__name__,

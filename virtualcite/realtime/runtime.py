@@ -74,7 +74,7 @@ class RealtimeApp(Generic[S]):
 
     async def run(self, key: str, change: Change[S, R]) -> R:
         """Apply `change` to aggregate `key` and hand its events to the app's handlers."""
-        return await self.runner.run(self.family.store(key), change)
+        return await self.runner.run(self.family.store(key), change, key=key)
 
 
 class Runtime:

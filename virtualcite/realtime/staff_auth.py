@@ -1,4 +1,5 @@
-"""Who is behind a staff socket, read once from the Django session at the handshake.
+"""Who is behind a staff socket (a counsellor's, a facilitator's), read once from the
+Django session at the handshake.
 
 Channels' `AuthMiddlewareStack` does the same, but its session middleware also wraps every
 frame the socket sends, to save a session a websocket never changes: 12 % of a chat

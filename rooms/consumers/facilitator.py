@@ -1,0 +1,136 @@
+"""A facilitator's socket: a Django login at the handshake, the right to host the room
+checked again every ROLE_RECHECK_SECONDS, as the counsellor's."""
+
+from __future__ import annotations
+
+import time
+
+from rooms import relay, services
+from rooms.consumers.base import RoomSocket
+from rooms.core.errors import RoomNotOpen
+from rooms.frames import (
+    FACILITATOR_FRAMES,
+    CloseRoom,
+    FacilitatorCard,
+    GiveFloor,
+    HostWelcome,
+    MuteParticipant,
+    NextStep,
+    OpenRoom,
+    PinResource,
+    PostResource,
+    RemoveParticipant,
+    RoomMessageIn,
+    SetSlowMode,
+)
+from rooms.hosts import facilitator_of
+from rooms.identity import everyone_group, members_group
+from rooms.presence import presence
+from rooms.runtime import rooms_runtime
+from rooms.screens import current_view
+from virtualcite.library import UnknownResource, resource_card
+from virtualcite.realtime.errors import Forbidden
+from virtualcite.realtime.protocol import CloseCode, Hello
+
+# A role withdrawn in the admin (or the room's facilitators changed) takes effect within
+# this delay, without a database query on every frame (the counsellor's, chat/consumers/).
+ROLE_RECHECK_SECONDS = 30.0
+
+
+class FacilitatorSocket(RoomSocket):
+    frames = FACILITATOR_FRAMES
+    card: FacilitatorCard | None = None
+    present_as: str | None = None  # whose lease this socket keeps alive, from `hello` on
+
+    async def admit(self) -> None:
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close_with(CloseCode.UNAUTHENTICATED)
+            return
+        self.user_id = user.pk
+        self.card = await facilitator_of(user_id=user.pk, room=self.room)
+        self.checked_at = time.monotonic()
+        if self.card is None:
+            await self.close_with(CloseCode.FORBIDDEN)
+
+    async def release(self) -> None:
+        facilitator_id, self.present_as = self.present_as, None
+        if facilitator_id is not None and presence.remove_facilitator(self.slug, facilitator_id,
+                                                                      self):
+            await services.facilitator_away(slug=self.slug, facilitator_id=facilitator_id)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.card is None or self.closed:
+            return
+        if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
+            self.info = await rooms_runtime().directory.room(self.slug)
+            self.card = await facilitator_of(user_id=self.user_id, room=self.room) \
+                if self.info is not None else None
+            self.checked_at = time.monotonic()
+            if self.card is None:
+                await self.send_error(Forbidden)
+                await self.close_with(CloseCode.FORBIDDEN)
+                await self.end_of_life()
+                return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
+
+    @property
+    def me(self) -> FacilitatorCard:
+        assert self.card is not None  # admit() closed the socket otherwise
+        return self.card
+
+    # --- frames -------------------------------------------------------------------------
+
+    async def on_hello(self, frame: Hello) -> None:
+        for group in (everyone_group(self.slug), members_group(self.slug)):
+            await self.join_group(group)
+        if self.present_as is None:
+            self.present_as = self.me.id
+            presence.add_facilitator(self.slug, self.me.id, self)
+        await services.facilitator_arrive(slug=self.slug, facilitator_id=self.me.id,
+                                          name=self.me.name)
+        self.greeted = True
+        await self.send_frame(HostWelcome(
+            me=self.me, room=await current_view(self.room),
+            steps=[title for title, _instructions in self.room.steps],
+            server_time=self.server_time()))
+
+    async def on_open(self, frame: OpenRoom) -> None:
+        await services.room_open(slug=self.slug, facilitator_id=self.me.id, name=self.me.name,
+                                 capacity=self.room.capacity)
+
+    async def on_close(self, frame: CloseRoom) -> None:
+        await services.room_close(slug=self.slug)
+
+    async def on_message(self, frame: RoomMessageIn) -> None:
+        state = await rooms_runtime().store(self.slug).read()
+        if state.status.value == "closed":
+            raise RoomNotOpen()
+        await relay.room_message(slug=self.slug, role="facilitator", handle=None,
+                                 author=self.me.name, text=frame.text,
+                                 client_id=frame.client_id)
+
+    async def on_floor(self, frame: GiveFloor) -> None:
+        await services.floor_give(slug=self.slug, handle=frame.participant)
+
+    async def on_mute(self, frame: MuteParticipant) -> None:
+        await services.participant_mute(slug=self.slug, handle=frame.participant,
+                                        muted=frame.muted)
+
+    async def on_remove(self, frame: RemoveParticipant) -> None:
+        await services.participant_remove(slug=self.slug, handle=frame.participant)
+
+    async def on_slow_mode(self, frame: SetSlowMode) -> None:
+        await services.slow_mode_set(slug=self.slug, seconds=frame.seconds)
+
+    async def on_next_step(self, frame: NextStep) -> None:
+        await services.step_next(slug=self.slug, steps=len(self.room.steps))
+
+    async def on_pin(self, frame: PinResource) -> None:
+        await services.pin_set(slug=self.slug, resource_id=frame.resource, pinned=frame.pinned)
+
+    async def on_post_resource(self, frame: PostResource) -> None:
+        card = await resource_card(frame.resource)
+        if card is None:
+            raise UnknownResource()
+        await relay.resource_post(slug=self.slug, card=card, author=self.me.name)

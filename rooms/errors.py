@@ -1,0 +1,24 @@
+"""How the rooms' core refusals are answered: the part of a message that changes with the case.
+
+The refusals themselves carry their codes and messages (rooms/core/errors.py); rooms/apps.py
+registers their base with the realtime layer.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from django.utils.translation import ngettext
+
+from rooms.core.errors import RoomError, SlowMode
+
+
+def detail(refusal: RoomError) -> str | None:
+    """When a participant in slow mode may write again."""
+    if isinstance(refusal, SlowMode):
+        seconds = max(1, math.ceil(refusal.retry_at - time.time()))
+        return ngettext("You can write again in %(seconds)d second.",
+                        "You can write again in %(seconds)d seconds.",
+                        seconds) % {"seconds": seconds}
+    return None
