@@ -19,6 +19,7 @@ MANAGER_MODELS: dict[str, tuple[str, ...]] = {
     "virtualcite": (
         "pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile", "resource",
     ),
+    "rooms": ("room", "roomschedule", "roomstep"),
     "auth": ("user",),
 }
 
@@ -45,3 +46,10 @@ def counsellor_profiles() -> QuerySet[StaffProfile]:
     """
     return StaffProfile.objects.filter(user__is_active=True,
                                        user__groups__name=Role.COUNSELLOR.value)
+
+
+def facilitator_profiles() -> QuerySet[StaffProfile]:
+    """The staff profiles that may run a group room: an active account in the facilitator
+    group (the rooms' admin form and their directory)."""
+    return StaffProfile.objects.filter(user__is_active=True,
+                                       user__groups__name=Role.FACILITATOR.value)
