@@ -56,6 +56,11 @@ def _resource_card(resource_id: int) -> ResourceCard:
     resource = Resource.objects.filter(pk=resource_id, published=True).first()
     if resource is None:
         raise UnknownResource(resource_id)
+    return resource_card(resource)
+
+
+def resource_card(resource: Resource) -> ResourceCard:
+    """A library resource as a card, its texts sanitised (the desk's and the rooms' cards)."""
     return ResourceCard(id=resource.pk, title=resource.title, kind=resource.get_kind_display(),
                         url=resource.url, summary_html=text_to_html(resource.summary),
                         review_html=text_to_html(resource.review))
