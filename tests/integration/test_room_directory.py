@@ -188,3 +188,19 @@ async def test_a_facilitator_may_post_a_published_resource_only() -> None:
         published, "Guide", "https://example.org/")
     assert await resource_card(draft) is None
     assert await resource_card(draft + 1000) is None
+
+
+def test_the_demo_room_is_open_around_its_loading_even_just_before_midnight() -> None:
+    from rooms.schedule import ScheduleEntry, current_session
+    from virtualcite.demo import _around
+
+    zone = timezone.get_default_timezone()
+    late = datetime(2026, 11, 24, 23, 40, tzinfo=zone)
+    pieces = _around(late)
+    assert [day for day, _opens, _closes in pieces] == [date(2026, 11, 24), date(2026, 11, 25)]
+    entries = [ScheduleEntry(day=day, opens=opens, closes=closes)
+               for day, opens, closes in pieces]
+    session = current_session(entries, at=late, zone=zone)
+    assert session is not None
+    assert session.start == datetime(2026, 11, 24, 22, 30, tzinfo=zone)
+    assert session.end == datetime(2026, 11, 25, 2, 45, tzinfo=zone)
