@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group
 from django.utils import timezone
 
+from rooms.selectors import RoomSession, next_rooms_by_pole
 from virtualcite.models import OpeningHours, Pole, Resource, Role, StaffProfile
 from virtualcite.roles import counsellor_profiles
 
@@ -23,11 +24,14 @@ class PoleCard:
     is_open: bool
     next_opening: datetime | None
     hours: list[OpeningHours]
+    rooms: list[RoomSession]  # its group rooms' next sessions (offered when the desk is closed)
 
 
 def pole_cards_list(*, at: datetime | None = None) -> list[PoleCard]:
-    """Active poles in display order, with their weekly hours and whether they are open now."""
+    """Active poles in display order, with their weekly hours, whether they are open now and
+    their next group rooms."""
     moment = timezone.localtime(at)
+    rooms = next_rooms_by_pole(at=moment)
     cards = []
     for pole in Pole.objects.active().with_hours(start=moment.date()):
         is_open = pole.is_open(moment)
@@ -39,6 +43,7 @@ def pole_cards_list(*, at: datetime | None = None) -> list[PoleCard]:
             is_open=is_open,
             next_opening=None if is_open else pole.next_opening(moment),
             hours=list(pole.opening_hours.all()),
+            rooms=rooms.get(pole.slug, []),
         ))
     return cards
 

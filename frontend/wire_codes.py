@@ -24,22 +24,26 @@ WIRE_JS = Path(__file__).resolve().parent / "static" / "frontend" / "js" / "wire
 class WireSources(NamedTuple):
     error_codes: dict[str, str]  # NAME -> code, every code beside its refusal class
     close_codes: type[IntEnum]
-    server_frames: tuple[type[BaseModel], ...]
+    server_frames: tuple[type[BaseModel], ...]  # the desk's
+    room_frames: tuple[type[BaseModel], ...]  # the rooms'
     modules: tuple[str, ...]  # where they are defined, named in the file's header
 
 
 def wire_sources() -> WireSources:
     """Where the wire's names are defined: the one place to change when they move."""
     from chat.frames import ServerFrame
+    from rooms.frames import RoomServerFrame
     from virtualcite.realtime.errors import documented_codes, refusal_classes
     from virtualcite.realtime.protocol import CloseCode
 
     union, *_ = get_args(ServerFrame)  # Annotated[A | B | ..., Field(discriminator="type")]
     frames = get_args(union)
+    room_union, *_ = get_args(RoomServerFrame)
+    room_frames = get_args(room_union)
     codes = {code.upper(): code for code in sorted(documented_codes())}
     modules = {cls.__module__ for cls in refusal_classes()} | {CloseCode.__module__}
-    modules |= {model.__module__ for model in frames}
-    return WireSources(codes, CloseCode, frames, tuple(sorted(modules)))
+    modules |= {model.__module__ for model in (*frames, *room_frames)}
+    return WireSources(codes, CloseCode, frames, room_frames, tuple(sorted(modules)))
 
 
 def literal_values(annotation: object) -> list[str | int] | None:
@@ -116,6 +120,13 @@ export const LITERALS = {_literals_object(frame_literals(sources.server_frames))
 /** The `reason` fields among them: every reason a frame of that type may carry. */
 export const REASONS = Object.freeze(Object.fromEntries(
   Object.entries(LITERALS).filter(([, fields]) => fields.reason)
+    .map(([type, fields]) => [type, fields.reason])));
+
+/** The same for the rooms' server frames (their own routes, docs/protocol.md Rooms). */
+export const ROOM_LITERALS = {_literals_object(frame_literals(sources.room_frames))};
+
+export const ROOM_REASONS = Object.freeze(Object.fromEntries(
+  Object.entries(ROOM_LITERALS).filter(([, fields]) => fields.reason)
     .map(([type, fields]) => [type, fields.reason])));
 """
 

@@ -1,0 +1,1 @@
+"""Group self-training rooms: scheduled, facilitated, capacity-bound, transcript-free."""

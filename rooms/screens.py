@@ -68,10 +68,11 @@ def parts_of(slug: str, state: RoomState) -> RoomParts:
 
 
 def step_card(info: RoomInfo, index: int | None) -> StepCard | None:
-    if index is None or not 0 <= index < len(info.steps):
+    if index is None or not 0 <= index < len(info.step_texts):
         return None
-    title, instructions = info.steps[index]
-    return StepCard(index=index, count=len(info.steps), title=title, instructions=instructions)
+    title, instructions = info.step_texts[index]
+    return StepCard(index=index, count=len(info.step_texts), title=title,
+                    instructions=instructions)
 
 
 async def pinned_cards(info: RoomInfo, session_pins: tuple[int, ...]) -> list[ResourceCard]:

@@ -1,4 +1,5 @@
-"""The demo directory: the five poles of the seeds, their partners, and a small staff.
+"""The demo directory: the five poles of the seeds, their partners, a small staff and two
+group rooms (one open whenever the demo is loaded, the other tomorrow).
 
 Loaded by `virtualcite demo` (idempotent: it updates what exists and creates what is missing),
 so a newcomer can play every side of the desk on a fresh clone.
@@ -7,12 +8,14 @@ so a newcomer can play every side of the desk on a fresh clone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
+from rooms.models import Room, RoomSchedule, RoomStep, ScheduleKind
 from virtualcite.auth import DEMO_PASSWORD
 from virtualcite.models import (
     InstitutionKind,
@@ -137,9 +140,43 @@ DEMO_STAFF = (
 )
 
 
+@dataclass(frozen=True)
+class DemoRoom:
+    slug: str
+    title: str
+    pole: str
+    description: str
+    capacity: int
+    resources: tuple[str, ...]  # titles of DEMO_RESOURCES of any pole
+    steps: tuple[tuple[str, str], ...]  # (title, instructions)
+
+
+DEMO_ROOMS = (
+    DemoRoom("club-reconversion", "Club reconversion : construire son projet", "change-career",
+             "Un club pour avancer à plusieurs sur un projet de reconversion : échanger, "
+             "s'entraîner à présenter son projet, repartir avec une prochaine étape.", 12,
+             ("Le bilan de compétences", "France VAE"),
+             (("Se présenter", "Votre parcours en trois phrases, sans votre nom."),
+              ("Ce que je sais faire", "Listez trois compétences que vous voulez garder."),
+              ("Ma prochaine étape", "Une action concrète pour la semaine qui vient."))),
+    # On the pole whose desk keeps real hours, so that a closed pole offers an upcoming room.
+    DemoRoom("atelier-premiers-pas", "Atelier : les premiers pas de la création d'entreprise",
+             "create-business",
+             "Statuts, étapes, aides : un atelier pour y voir clair avant de se lancer. "
+             "Venez avec votre idée, même vague.", 10,
+             ("Bpifrance Création",),
+             (("Mon idée en une phrase", "Ce que vous voulez vendre, et à qui."),
+              ("Les étapes", "De l'idée à l'immatriculation : où en êtes-vous ?"),
+              ("Les aides", "Repérez les deux aides qui vous concernent."))),
+)
+# The demo's facilitator (DEMO_STAFF) runs both rooms.
+DEMO_FACILITATOR = "nadia"
+
+
 @transaction.atomic
 def load_demo() -> None:
-    """Create or update the demo directory; running it twice changes nothing."""
+    """Create or update the demo directory; running it twice changes nothing but the open
+    room's session, set again around the time of loading."""
     for order, demo_pole in enumerate(DEMO_POLES):
         pole, _ = Pole.objects.update_or_create(
             slug=demo_pole.slug,
@@ -165,6 +202,14 @@ def load_demo() -> None:
             pole=Pole.objects.get(slug=slug), title=title,
             defaults={"kind": resource_kind, "url": url, "summary": summary, "review": review},
         )
+    now = timezone.localtime()
+    open_now, tomorrow = DEMO_ROOMS
+    _load_room(open_now, [RoomSchedule(kind=ScheduleKind.ONE_OFF, date=day, opens_at=opens,
+                                       closes_at=closes) for day, opens, closes in _around(now)])
+    # Weekly on tomorrow's weekday, so that it is never running when the demo is loaded.
+    _load_room(tomorrow, [RoomSchedule(kind=ScheduleKind.WEEKLY,
+                                       weekday=(now + timedelta(days=1)).weekday(),
+                                       opens_at=time(14, 0), closes_at=time(16, 0))])
 
 
 def _load_staff_member(member: DemoStaff) -> None:
@@ -188,3 +233,41 @@ def _load_staff_member(member: DemoStaff) -> None:
         },
     )
     profile.poles.set(Pole.objects.filter(slug__in=member.poles))
+
+
+def _around(now: datetime) -> list[tuple[date, time, time]]:
+    """One-off sessions from about an hour before ``now`` to three hours after, on quarter
+    hours, cut at each local midnight (a one-off session holds within its day)."""
+    start = now - timedelta(hours=1)
+    start = start.replace(minute=start.minute // 15 * 15, second=0, microsecond=0)
+    end = now + timedelta(hours=3)
+    end = end.replace(minute=end.minute // 15 * 15, second=0, microsecond=0) + timedelta(
+        minutes=15)
+    pieces = []
+    while start < end:
+        midnight = datetime.combine(start.date() + timedelta(days=1), MIDNIGHT,
+                                    tzinfo=start.tzinfo)
+        piece_end = min(end, midnight)
+        pieces.append((start.date(), start.time(),
+                       MIDNIGHT if piece_end == midnight else piece_end.time()))
+        start = piece_end
+    return pieces
+
+
+def _load_room(demo: DemoRoom, schedules: list[RoomSchedule]) -> None:
+    """Create or update a demo room; its steps and schedule are replaced by ``schedules``."""
+    room, _ = Room.objects.update_or_create(slug=demo.slug, defaults={
+        "title": demo.title, "pole": Pole.objects.get(slug=demo.pole),
+        "description": demo.description, "language": "fr", "capacity": demo.capacity,
+        "active": True,
+    })
+    room.facilitators.set(StaffProfile.objects.filter(user__username=DEMO_FACILITATOR))
+    room.resources.set(Resource.objects.filter(title__in=demo.resources))
+    room.steps.all().delete()
+    RoomStep.objects.bulk_create(
+        RoomStep(room=room, order=order, title=title, instructions=instructions)
+        for order, (title, instructions) in enumerate(demo.steps, start=1))
+    room.schedules.all().delete()
+    for schedule in schedules:
+        schedule.room = room
+    RoomSchedule.objects.bulk_create(schedules)

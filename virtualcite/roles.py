@@ -19,6 +19,7 @@ MANAGER_MODELS: dict[str, tuple[str, ...]] = {
     "virtualcite": (
         "pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile", "resource",
     ),
+    "rooms": ("room", "roomschedule", "roomstep"),
     "auth": ("user",),
 }
 
@@ -49,3 +50,8 @@ def profiles_with_role(role: Role) -> QuerySet[StaffProfile]:
 
 def counsellor_profiles() -> QuerySet[StaffProfile]:
     return profiles_with_role(Role.COUNSELLOR)
+
+
+def facilitator_profiles() -> QuerySet[StaffProfile]:
+    """Who may run a group room (the rooms' admin form, their directory, the host socket)."""
+    return profiles_with_role(Role.FACILITATOR)

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "channels",
     "virtualcite",
     "chat",
+    "rooms",
     "frontend",
 ]
 

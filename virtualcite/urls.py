@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from frontend.views import UnprefixedLoginView
+from rooms.views import agenda_ics
 from virtualcite.health import healthz, readyz
 
 
@@ -19,7 +20,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # The staff login as documented (docs/protocol.md): a POST here must not be redirected.
     path("login/", UnprefixedLoginView.as_view(), name="login-unprefixed"),
+    # A calendar application subscribes to one address, whatever the page's language.
+    path("rooms/agenda.ics", agenda_ics, name="rooms-agenda-ics"),
     # The language is in the URL (/fr/..., /en/...), never in a cookie: an unprefixed page
     # redirects to the visitor's browser language.
-    *i18n_patterns(path("", include("frontend.urls"))),
+    *i18n_patterns(path("", include("frontend.urls")), path("rooms/", include("rooms.urls"))),
 ]

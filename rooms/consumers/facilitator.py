@@ -92,7 +92,7 @@ class FacilitatorSocket(RoomSocket):
         self.greeted = True
         await self.send_frame(HostWelcome(
             me=self.me, room=await current_view(self.room),
-            steps=[title for title, _instructions in self.room.steps],
+            steps=list(self.room.steps),
             server_time=self.server_time()))
 
     async def on_open(self, frame: OpenRoom) -> None:

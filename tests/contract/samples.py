@@ -14,6 +14,8 @@ from typing import Any
 from chat.core import desk
 from chat.core.model import DeskState
 from chat.core.testing import join
+from rooms.core.model import RoomState
+from rooms.core.seats import participant_join, participant_leave
 
 
 @dataclass
@@ -56,4 +58,9 @@ TALLY = Sample("tally", Tally, _tally_add, _tally_drop, lambda s: list(s.entries
 DESK = Sample("desk", DeskState, lambda s, key, now: join(s, key, "emploi", now=now),
               lambda s, key, now: desk.visitor_leave(s, token=key, now=now),
               lambda s: list(s.tickets), lambda s, key: s.tickets[key])
-SAMPLES = [TALLY, DESK]
+ROOM = Sample("room", RoomState,
+              lambda s, key, now: participant_join(s, token=key, pseudonym=f"P-{key}",
+                                                   day="2026-12-01", now=now),
+              lambda s, key, now: participant_leave(s, token=key),
+              lambda s: list(s.participants), lambda s, key: s.participants[key])
+SAMPLES = [TALLY, DESK, ROOM]

@@ -55,6 +55,14 @@ def test_the_public_pages_run_under_the_policy(browser: Browser, served: LiveSer
     page.goto(served.url + "/library/find-a-job/")
     expect(page.locator("h1")).to_contain_text("Find a job")
     assert violations(page) == []
+    page.goto(served.url + "/rooms/")
+    # The agenda's pole colours come from the same nonce'd block.
+    colour = page.evaluate("getComputedStyle(document.querySelector('#pole-create-business'))"
+                           ".getPropertyValue('--pole-colour').trim()")
+    assert colour == "#a12622"
+    page.goto(served.url + "/rooms/club-reconversion/")
+    expect(page.locator("h1")).to_contain_text("Club reconversion")
+    assert violations(page) == []
     context.close()
     assert errors == []
 
@@ -89,6 +97,13 @@ def test_the_admin_runs_under_the_policy(browser: Browser, served: LiveServer) -
     before = rows.count()
     page.locator(".add-row a").first.click()
     expect(rows).to_have_count(before + 1)
+    assert violations(page) == []
+    page.goto(served.url + "/admin/rooms/room/add/")
+    schedules = page.locator(".dynamic-schedules")
+    before = schedules.count()
+    page.locator("#schedules-group .add-row a").click()
+    expect(schedules).to_have_count(before + 1)
+    expect(page.locator("#id_facilitators_from")).to_be_visible()  # the two-list chooser
     assert violations(page) == []
     context.close()
     assert errors == []

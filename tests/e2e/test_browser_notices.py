@@ -109,6 +109,26 @@ def test_a_closed_pole_and_a_full_queue_say_so_and_offer_the_library(
     assert errors == []
 
 
+def test_a_full_queue_also_offers_the_poles_next_group_rooms(browser: Browser,
+                                                             served: LiveServer) -> None:
+    context, page = new_page(browser, locale="en-US")
+    errors = collect_errors(page)
+    ScriptedDesk(page, VisitorState(status="idle"), lambda frame: [
+        Error(code="queue_full", message="The queue is full.", frame="join")])
+    page.goto(served.url + "/")
+    page.locator("#pole-change-career button.join").click()  # the demo room's pole
+    notice = page.locator("#notice")
+    expect(notice).to_contain_text("is full")
+    expect(notice.get_by_role("link", name=re.compile("library"))).to_have_attribute(
+        "href", re.compile(r"^/(fr|en)/library/change-career/$"))
+    expect(notice.get_by_role("link", name="Club reconversion : construire son projet")
+           ).to_have_attribute("href", re.compile(r"^/(fr|en)/rooms/club-reconversion/$"))
+    expect(notice).to_contain_text("Its next group rooms:")
+    screenshot(page, "notice-queue-full-rooms")
+    context.close()
+    assert errors == []
+
+
 def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue(
         browser: Browser, served: LiveServer) -> None:
     context, page = new_page(browser, locale="en-US")

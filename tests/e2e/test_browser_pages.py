@@ -169,3 +169,43 @@ def test_desk_needs_a_login_and_the_counsellor_role(browser: Browser, served: Li
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "desk-360")
     context.close()
+
+
+def test_the_lobby_lists_a_poles_next_rooms_and_the_agenda_is_usable_at_360_px(
+        browser: Browser, served: LiveServer) -> None:
+    context, page = new_page(browser, locale="en-US", width=360, height=740)
+    errors = collect_errors(page)
+    page.goto(served.url + "/")
+    rooms = page.locator("#pole-change-career .pole-rooms")
+    expect(rooms).to_contain_text("Its next group rooms:")
+    expect(rooms.get_by_role("link", name="Club reconversion")).to_be_visible()
+    expect(rooms).to_contain_text("open now until")
+    expect(page.locator("#pole-find-a-job .pole-rooms")).to_have_count(0)  # it has none
+
+    # Keyboard only: from the card's agenda link to the agenda, then into a room's page.
+    rooms.get_by_role("link", name="The agenda of the group rooms").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/en/rooms/#pole-change-career$"))
+    expect(page.locator("h1")).to_have_text("Group rooms: the agenda")
+    session = page.locator("#pole-change-career .session").first
+    expect(session.locator(".badge.open")).to_have_text("Open now")
+    expect(page.locator("#pole-create-business .session")).to_have_count(2)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "agenda-en-360")
+    session.get_by_role("link").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Club reconversion : construire son projet")
+    expect(page.locator("#room")).to_contain_text("Open now")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
+    assert errors == []
+
+
+def test_the_agenda_is_french_by_default(browser: Browser, served: LiveServer) -> None:
+    context, page = new_page(browser, locale="fr-FR")
+    page.goto(served.url + "/rooms/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Ateliers collectifs : l’agenda")
+    expect(page.locator("#pole-create-business .session").first).to_contain_text("14:00")
+    screenshot(page, "agenda-fr")
+    context.close()

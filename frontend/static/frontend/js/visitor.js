@@ -82,6 +82,13 @@ function libraryLink(slug) {
                         { pole: poleName(slug) }, true));
 }
 
+// The pole's next group rooms, as its card lists them (home.html): offered when its desk is
+// closed or full.
+function roomsOffer(slug) {
+  const block = document.querySelector("#pole-" + CSS.escape(slug) + " .pole-rooms");
+  return block ? [block.cloneNode(true)] : [];
+}
+
 function setNotice(...parts) { page.notices.set(...parts); }
 function clearNotice() { page.notices.clear(); }
 function addSystem(text) { ui.transcript.system(text); }
@@ -342,14 +349,16 @@ const frames = {
                           { pole: poleName(pole), when: formatWhen(status.opens_at) }, true)
             : interpolate(gettext("The pole %(pole)s is closed at the moment."),
                           { pole: poleName(pole) }, true),
-          el("p", {}, gettext("Its library stays open:"), " ", libraryLink(pole)));
+          el("p", {}, gettext("Its library stays open:"), " ", libraryLink(pole)),
+          ...roomsOffer(pole));
         break;
       }
       case ERROR_CODES.QUEUE_FULL:
         setNotice(
           interpolate(gettext("The queue of %(pole)s is full at the moment. Please try again in a little while."),
                       { pole: poleName(pole) }, true),
-          el("p", {}, gettext("In the meantime, its library is open:"), " ", libraryLink(pole)));
+          el("p", {}, gettext("In the meantime, its library is open:"), " ", libraryLink(pole)),
+          ...roomsOffer(pole));
         break;
       case ERROR_CODES.BLOCKED:
         setNotice(gettext("A counsellor has suspended your access to the desk for a while."));
