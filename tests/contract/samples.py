@@ -14,7 +14,7 @@ from typing import Any
 from chat.core import desk
 from chat.core.model import DeskState
 from chat.core.testing import join
-from rooms.core.model import RoomState
+from rooms.core.model import RoomState, RoomStatus
 from rooms.core.seats import participant_join, participant_leave
 
 
@@ -58,7 +58,11 @@ TALLY = Sample("tally", Tally, _tally_add, _tally_drop, lambda s: list(s.entries
 DESK = Sample("desk", DeskState, lambda s, key, now: join(s, key, "emploi", now=now),
               lambda s, key, now: desk.visitor_leave(s, token=key, now=now),
               lambda s: list(s.tickets), lambda s, key: s.tickets[key])
-ROOM = Sample("room", RoomState,
+def _open_room() -> RoomState:
+    return RoomState(status=RoomStatus.OPEN, capacity=1000)
+
+
+ROOM = Sample("room", _open_room,
               lambda s, key, now: participant_join(s, token=key, pseudonym=f"P-{key}",
                                                    day="2026-12-01", now=now),
               lambda s, key, now: participant_leave(s, token=key),
