@@ -54,14 +54,15 @@ def _token_of(slug: str, state: RoomState, handle: str) -> str:
 
 # --- participants ------------------------------------------------------------------------
 
-async def participant_resume(*, slug: str, token: str) -> Me | None:
-    """A page says hello with its token: the place it holds, resumed, or None."""
-    def change(state: RoomState, now: float) -> tuple[list[Event], Me | None]:
+async def participant_resume(*, slug: str, token: str) -> tuple[Me | None, bool]:
+    """A page says hello with its token: the place it holds, resumed, or None; and whether
+    the token is barred today (the page keeps it: a reload must not lift a removal)."""
+    def change(state: RoomState, now: float) -> tuple[list[Event], tuple[Me | None, bool]]:
         if token not in state.participants:
-            return [], None
+            return [], (None, state.barred.get(token) == cite_day(now))
         events = seats.participant_resume(state, token=token, now=now,
                                           config=rooms_runtime().config)
-        return events, me_of(slug, state, token)
+        return events, (me_of(slug, state, token), False)
 
     return await _run(slug, change)
 

@@ -11,6 +11,7 @@ from channels.layers import channel_layers
 
 from chat.lobby import lobby_figures
 from chat.presence import presence
+from rooms.presence import presence as room_presence
 from virtualcite.realtime.fanout import layer_health, local_groups
 
 
@@ -23,7 +24,7 @@ def reset_process_state() -> None:
     local_groups.clear()
     layer_health.trouble_at = None
     lobby_figures.reset()
-    presence.visitors.clear()
-    presence.counsellors.clear()
+    presence.clear()
+    room_presence.clear()
     # The in-memory layer keeps its groups and queued messages: a new one is built on next use.
     channel_layers.backends.clear()

@@ -36,6 +36,7 @@ _LOBBY_FRAMES = {"room_status", "seats", "slow_mode"}
 class ParticipantSocket(RoomSocket):
     frames = PARTICIPANT_FRAMES
     token: str | None = None
+    barred: str | None = None  # a token removed today, kept so that `join` is refused
     shown: Me | None = None  # the place the page was last given
     mismatch: Me | None = None  # a difference seen by the last maintenance step
 
@@ -53,14 +54,15 @@ class ParticipantSocket(RoomSocket):
         await self.join_group(everyone_group(self.slug))
         me = None
         if frame.token:
-            me = await services.participant_resume(slug=self.slug, token=frame.token)
+            me, barred = await services.participant_resume(slug=self.slug, token=frame.token)
+            self.barred = frame.token if barred else None
             if me is not None and not await self._hold_token(frame.token, frame.type, me):
                 return
         self.greeted = True
         await self._welcome(me)
 
     async def on_join(self, frame: TakeSeat) -> None:
-        token = self.token or new_token()
+        token = self.token or self.barred or new_token()
         is_new = token != self.token
         if is_new and not await self._hold_token(token, frame.type, None):
             return
@@ -102,6 +104,8 @@ class ParticipantSocket(RoomSocket):
         if kind in {"you", "room_state"}:
             self.shown = Me.model_validate(message.frame["me"])
         elif kind == "room_left":
+            if message.frame["reason"] == "removed":
+                self.barred = self.token
             await self._release_token(away=False)
         return True
 
@@ -126,7 +130,7 @@ class ParticipantSocket(RoomSocket):
 
     async def _welcome(self, me: Me | None) -> None:
         self.shown = me
-        await self.send_frame(RoomWelcome(token=self.token, me=me,
+        await self.send_frame(RoomWelcome(token=self.token or self.barred, me=me,
                                           room=await current_view(self.room),
                                           server_time=self.server_time()))
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 
 from chat.presence import presence
+from rooms.presence import presence as room_presence
 from tests.integration.desk_client import DeskClient
 from virtualcite.realtime.runtime import reset_runtime
 
@@ -25,6 +26,7 @@ async def live_desk(transactional_db: None) -> AsyncIterator[None]:
         yield
     await DeskClient.close_all()
     await presence.stop()
+    await room_presence.stop()
     # Database work of the sockets runs in one thread, in order: this waits for the last.
     await database_sync_to_async(lambda: None)()
     await reset_runtime()
