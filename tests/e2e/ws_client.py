@@ -10,6 +10,7 @@ import urllib.request
 from typing import Any
 
 import websockets
+from pydantic import TypeAdapter
 
 from chat.frames import SERVER_FRAMES
 
@@ -31,16 +32,19 @@ def login_cookie(base_url: str, username: str, password: str = "demo") -> str:
 
 
 class WsClient:
-    def __init__(self, socket: websockets.ClientConnection) -> None:
+    def __init__(self, socket: websockets.ClientConnection,
+                 frames: TypeAdapter[Any] = SERVER_FRAMES) -> None:
         self.socket = socket
+        self.frames = frames  # the route's server frames: every frame received is one
         self.seen: list[dict[str, Any]] = []
 
     @classmethod
-    async def open(cls, url: str, *, origin: str, cookie: str | None = None) -> WsClient:
+    async def open(cls, url: str, *, origin: str, cookie: str | None = None,
+                   frames: TypeAdapter[Any] = SERVER_FRAMES) -> WsClient:
         headers = {"Cookie": cookie} if cookie else None
         socket = await websockets.connect(url, origin=origin, additional_headers=headers,
                                           open_timeout=10)
-        return cls(socket)
+        return cls(socket, frames)
 
     async def send(self, **frame: Any) -> None:
         await self.socket.send(json.dumps(frame))
@@ -52,7 +56,7 @@ class WsClient:
             if remaining <= 0:
                 raise AssertionError(f"no {kind!r}; saw {[f['type'] for f in self.seen]}")
             frame = json.loads(await asyncio.wait_for(self.socket.recv(), remaining))
-            SERVER_FRAMES.validate_python(frame)
+            self.frames.validate_python(frame)
             self.seen.append(frame)
             if frame["type"] == kind and all(frame.get(k) == v for k, v in fields.items()):
                 return frame
@@ -64,7 +68,7 @@ class WsClient:
             if remaining <= 0:
                 raise AssertionError(f"none of {kinds}; saw {[f['type'] for f in self.seen]}")
             frame = json.loads(await asyncio.wait_for(self.socket.recv(), remaining))
-            SERVER_FRAMES.validate_python(frame)
+            self.frames.validate_python(frame)
             self.seen.append(frame)
             if frame["type"] in kinds:
                 return frame
