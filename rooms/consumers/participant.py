@@ -99,6 +99,8 @@ class ParticipantSocket(RoomSocket):
 
     async def on_frame_message(self, message: FrameMessage) -> bool:
         kind = message.frame["type"]
+        if not await super().on_frame_message(message):
+            return False
         if self.token is None:
             return kind in _LOBBY_FRAMES  # about a place this socket no longer holds
         if kind in {"you", "room_state"}:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from rooms.frames import ROOM_SERVER_FRAMES
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
 
@@ -46,3 +47,24 @@ async def accept_offer(counsellor: WsClient, guest: WsClient) -> str:
     await guest.expect("matched")
     conversation: str = (await counsellor.expect("conversation"))["conversation"]["id"]
     return conversation
+
+
+async def room_host_on(server: LiveServer, room: str, username: str = "nadia") -> WsClient:
+    """A facilitator's page of ``room``, welcomed (the room as it was: not opened here)."""
+    cookie = await asyncio.to_thread(login_cookie, server.url, username)
+    client = await WsClient.open(f"{server.ws_url}/ws/room/{room}/host/", origin=server.url,
+                                 cookie=cookie, frames=ROOM_SERVER_FRAMES)
+    await client.send(type="hello")
+    await client.expect("host_welcome")
+    return client
+
+
+async def room_joined(server: LiveServer, room: str) -> tuple[WsClient, dict[str, object]]:
+    """A participant who joined ``room``, and their place (``me``)."""
+    client = await WsClient.open(f"{server.ws_url}/ws/room/{room}/", origin=server.url,
+                                 frames=ROOM_SERVER_FRAMES)
+    await client.send(type="hello", token=None)
+    await client.expect("room_welcome")
+    await client.send(type="join")
+    me: dict[str, object] = (await client.expect("room_welcome"))["me"]
+    return client, me

@@ -2,7 +2,8 @@
 
 On the embedded default (one process), and with two daphne processes sharing one Redis:
 the visitor on one, the counsellors on the other. The two-process run also proves the
-conversation is transcript-free: a canary sent through it is found nowhere afterwards.
+conversation and a room's messages are transcript-free: a canary sent through them is found
+nowhere afterwards.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.e2e.journeys import accept_offer, counsellor_on, queued
+from tests.e2e.journeys import accept_offer, counsellor_on, queued, room_host_on, room_joined
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient
 from tests.redis_server import RedisServer
@@ -55,6 +56,23 @@ async def conversation_with_transfer(visitor_server: LiveServer, staff_server: L
         await client.close()
 
 
+async def room_session(host_server: LiveServer, participant_server: LiveServer,
+                       canary: str) -> None:
+    """A room opened on one process, a participant on the other: messages both ways."""
+    nadia = await room_host_on(host_server, "club-reconversion")
+    await nadia.send(type="open")
+    await nadia.expect("room_status", status="open")
+    guest, _me = await room_joined(participant_server, "club-reconversion")
+    await guest.send(type="message", text=f"participant says {canary}", client_id="c1")
+    assert canary in (await nadia.expect("message", role="participant"))["html"]
+    await nadia.send(type="message", text=f"facilitator says {canary}")
+    assert canary in (await guest.expect("message", role="facilitator"))["html"]
+    await nadia.send(type="close")
+    assert (await guest.expect("room_left"))["reason"] == "room_closed"
+    for client in (guest, nadia):
+        await client.close()
+
+
 @pytest.fixture
 def embedded(tmp_path: Path) -> Iterator[LiveServer]:
     server = LiveServer(tmp_path)
@@ -74,6 +92,7 @@ async def test_two_daphne_processes_share_the_desk_and_keep_no_transcript(
     first, second = two_daphnes
     canary = "canary-" + secrets.token_hex(16)
     await conversation_with_transfer(first, second, canary=canary)
+    await room_session(first, second, canary=canary)
 
     # Redis at rest: every key's value, then the RDB file written by SAVE.
     client = redis.Redis.from_url(redis_server.url)

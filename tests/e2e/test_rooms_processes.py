@@ -12,9 +12,8 @@ import itertools
 
 import pytest
 
-from rooms.frames import ROOM_SERVER_FRAMES
+from tests.e2e.journeys import room_host_on, room_joined
 from tests.e2e.live_server import LiveServer
-from tests.e2e.ws_client import WsClient, login_cookie
 
 pytestmark = pytest.mark.redis
 
@@ -22,34 +21,15 @@ ROOM = "club-reconversion"  # the demo's, 12 seats, run by nadia
 CAPACITY = 12
 
 
-async def host_on(server: LiveServer) -> WsClient:
-    cookie = await asyncio.to_thread(login_cookie, server.url, "nadia")
-    client = await WsClient.open(f"{server.ws_url}/ws/room/{ROOM}/host/", origin=server.url,
-                                 cookie=cookie, frames=ROOM_SERVER_FRAMES)
-    await client.send(type="hello")
-    await client.expect("host_welcome")
-    return client
-
-
-async def joined(server: LiveServer) -> tuple[WsClient, dict[str, object]]:
-    client = await WsClient.open(f"{server.ws_url}/ws/room/{ROOM}/", origin=server.url,
-                                 frames=ROOM_SERVER_FRAMES)
-    await client.send(type="hello", token=None)
-    await client.expect("room_welcome")
-    await client.send(type="join")
-    welcome = await client.expect("room_welcome")
-    return client, welcome["me"]
-
-
 async def test_three_times_the_capacity_joining_at_once_seat_exactly_the_capacity(
     two_daphnes: tuple[LiveServer, LiveServer]
 ) -> None:
     first, second = two_daphnes
-    nadia = await host_on(first)
+    nadia = await room_host_on(first, ROOM)
     await nadia.send(type="open")
     await nadia.expect("room_status", status="open")
 
-    people = await asyncio.gather(*(joined(first if n % 2 else second)
+    people = await asyncio.gather(*(room_joined(first if n % 2 else second, ROOM)
                                     for n in range(3 * CAPACITY)))
 
     seated = [(client, me) for client, me in people if me["seated"]]
