@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import websockets
 
-from tests.e2e.journeys import accept_offer, visitor_on
+from rooms.frames import ROOM_SERVER_FRAMES
+from tests.e2e.journeys import accept_offer, room_host_on, room_joined, visitor_on
 from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
 from virtualcite.realtime.limits import MAX_FRAME_BYTES, MAX_MESSAGE_CHARS
@@ -152,6 +153,47 @@ async def conversation_paths(server: LiveServer) -> None:
     await send_each(lambda: staff_socket(server, cookie), refused_frames("staff"))
 
 
+async def room_paths(server: LiveServer) -> None:
+    """A room's messages carry the canary: relayed, refused from the waiting list, muted,
+    in slow mode, and every malformed frame on both room routes."""
+    room = "atelier-premiers-pas"  # the demo's second room, 10 seats
+    nadia = await room_host_on(server, room)
+    await nadia.send(type="message", text=mark("room-closed"))
+    await nadia.expect("error")
+    await nadia.send(type="open")
+    await nadia.expect("room_status", status="open")
+    guest, me = await room_joined(server, room)
+    await guest.send(type="message", text=mark("room-chat"), client_id="c1")
+    assert mark("room-chat") in (await nadia.expect("message"))["html"]
+    await nadia.send(type="mute", participant=me["handle"], muted=True)
+    await guest.expect("you")  # muted
+    await guest.send(type="message", text=mark("room-muted"))
+    await guest.expect("error")
+    await nadia.send(type="mute", participant=me["handle"], muted=False)
+    await guest.expect("you")  # unmuted
+    await nadia.send(type="slow_mode", seconds=600)
+    await guest.expect("slow_mode")
+    await guest.send(type="message", text=mark("room-slow-1"))
+    await guest.send(type="message", text=mark("room-slow-2"))
+    await guest.expect("error")
+    await nadia.send(type="close")
+    await guest.expect("room_left")
+    await guest.send(type="message", text=mark("room-after-close"))
+    await guest.expect("error")
+    for client in (guest, nadia):
+        await client.close()
+
+    async def participant() -> WsClient:
+        client = await WsClient.open(f"{server.ws_url}/ws/room/{room}/", origin=server.url,
+                                     frames=ROOM_SERVER_FRAMES)
+        await client.send(type="hello", token=None)
+        await client.expect("room_welcome")
+        return client
+
+    await send_each(participant, refused_frames("room"))
+    await send_each(lambda: room_host_on(server, room), refused_frames("host"))
+
+
 async def abuse(server: LiveServer) -> None:
     """Past the rate limit and the violation budget: the socket is closed as abusive (4029)."""
     client = await visitor_on(server)
@@ -175,6 +217,7 @@ def test_no_frame_content_reaches_the_log_on_any_error_path(debug_server: LiveSe
         lambda: raw_bytes(debug_server),
         lambda: before_hello_and_bad_tokens(debug_server),
         lambda: conversation_paths(debug_server),
+        lambda: room_paths(debug_server),
         lambda: abuse(debug_server),
     ]
 
