@@ -13,9 +13,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 from chat.frames import COUNSELLOR_FRAMES, VISITOR_FRAMES
+from rooms.frames import FACILITATOR_FRAMES, PARTICIPANT_FRAMES
 from virtualcite.realtime.decoding import frame_types
 
-KNOWN_TYPES = sorted(frame_types(VISITOR_FRAMES) | frame_types(COUNSELLOR_FRAMES))
+KNOWN_TYPES = sorted(frame_types(VISITOR_FRAMES) | frame_types(COUNSELLOR_FRAMES)
+                     | frame_types(PARTICIPANT_FRAMES) | frame_types(FACILITATOR_FRAMES))
 
 # A valid frame of each type, as each route's clients send it.
 SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
@@ -38,15 +40,27 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         "block": {"conversation": "c1", "hours": 1},
         "colleague_message": {"text": "bonjour", "help": False},
     },
+    "participant": {
+        "hello": {"token": None}, "ping": {}, "join": {}, "rename": {}, "leave": {},
+        "message": {"text": "bonjour", "client_id": "m1"}, "hand": {"raised": True},
+    },
+    "facilitator": {
+        "hello": {}, "ping": {}, "open": {}, "close": {}, "next_step": {},
+        "message": {"text": "bonjour", "client_id": "m1"},
+        "floor": {"participant": "c83c0c85f8e6fe97"},
+        "mute": {"participant": "c83c0c85f8e6fe97", "muted": True},
+        "remove": {"participant": "c83c0c85f8e6fe97"}, "slow_mode": {"seconds": 10},
+        "pin": {"resource": 1, "pinned": True}, "post_resource": {"resource": 1},
+    },
 }
 
 
 def sample(route: str, kind: str) -> dict[str, Any]:
     """A valid `kind` frame for `route`; a type the route does not take as the other route's
     clients send it."""
-    own = SAMPLES[route].get(kind)
-    other = SAMPLES["counsellor" if route == "visitor" else "visitor"].get(kind)
-    fields = own if own is not None else other
+    fields = SAMPLES[route].get(kind)
+    if fields is None:
+        fields = next((other[kind] for other in SAMPLES.values() if kind in other), None)
     assert fields is not None, f"add a sample `{kind}` frame to tests/frame_inputs.py SAMPLES"
     return {"type": kind, **fields}
 
