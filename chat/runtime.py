@@ -6,7 +6,6 @@ module is how the desk's services reach it. Nothing here opens a connection befo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
@@ -16,41 +15,24 @@ from django.utils import timezone
 from chat.core.model import DeskConfig, DeskState
 from chat.directory import PoleDirectory
 from virtualcite.realtime.runner import Change
-from virtualcite.realtime.runtime import RealtimeApp, realtime
+from virtualcite.realtime.runtime import AppRuntime, RealtimeApp, app_runtime
 from virtualcite.realtime.store.base import StateStore
-from virtualcite.realtime.store.connections import ConnectionRegistry
 
 DESK_APP = "desk"
 # The Cité's one desk (a network of Cités would run one deployment each).
 DESK_KEY = "cite"
 
 
-class DeskRuntime:
+class DeskRuntime(AppRuntime[DeskState]):
     """What the desk's services use of the process's runtime, in the desk's terms."""
 
     def __init__(self, app: RealtimeApp[DeskState]) -> None:
-        self.app = app
+        super().__init__(app)
         self.directory = PoleDirectory()
 
     @property
     def store(self) -> StateStore[DeskState]:
         return self.app.store(DESK_KEY)
-
-    @property
-    def connections(self) -> ConnectionRegistry:
-        return self.app.connections
-
-    @property
-    def clock(self) -> Callable[[], float]:
-        return self.app.runner.clock
-
-    @clock.setter
-    def clock(self, clock: Callable[[], float]) -> None:
-        """Tests move time forward by giving the desk another clock."""
-        self.app.runner.clock = clock
-
-    def now(self) -> float:
-        return self.app.runner.clock()
 
     @property
     def config(self) -> DeskConfig:
@@ -61,15 +43,8 @@ class DeskRuntime:
         return await self.app.run(DESK_KEY, change)
 
 
-_desk: DeskRuntime | None = None
-
-
 def desk_runtime() -> DeskRuntime:
-    global _desk
-    app = realtime().app(DESK_APP)
-    if _desk is None or _desk.app is not app:  # a reset runtime builds a new app
-        _desk = DeskRuntime(app)
-    return _desk
+    return app_runtime(DESK_APP, DeskRuntime)
 
 
 def desk_config(now: float) -> DeskConfig:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from chat import relay, selectors, services
 from chat.consumers.base import DeskSocket
 from chat.core.errors import NotInConversation, NotOnShift
@@ -42,16 +40,12 @@ from chat.messages import DeskColleagues
 from chat.outcomes import outcome_labels
 from chat.presence import presence
 from chat.selectors import StaffMember
-from virtualcite.realtime.errors import Forbidden
 from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import CloseCode, Hello
-
-# A role withdrawn in the admin (or an account deactivated) takes effect within this delay,
-# without a database query on every chat message.
-ROLE_RECHECK_SECONDS = 30.0
+from virtualcite.realtime.staff_auth import StaffSocket
 
 
-class CounsellorSocket(DeskSocket):
+class CounsellorSocket(DeskSocket, StaffSocket):
     frames = COUNSELLOR_FRAMES
     # The counsellor whose lease this socket keeps alive, from `hello` to its end: kept apart
     # from `member`, which a withdrawn role clears.
@@ -59,18 +53,18 @@ class CounsellorSocket(DeskSocket):
     memento: CounsellorMemento | None = None  # what the desk held for them at the last step
 
     async def connect(self) -> None:
-        self.member: StaffMember | None = None
         self.conversations: dict[str, str] = {}  # conversation id -> its channel-layer group
         await self.accept()  # accept first: a refusal must carry its close code
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close_with(CloseCode.UNAUTHENTICATED)
-            return
-        self.user_id = user.pk
-        self.member = await selectors.staff_member(user_id=user.pk)
-        self.checked_at = time.monotonic()
-        if self.member is None:
-            await self.close_with(CloseCode.FORBIDDEN)
+        await self.admit_staff()
+
+    async def load_staff(self, user_id: int) -> StaffMember | None:
+        return await selectors.staff_member(user_id=user_id)
+
+    async def staff_withdrawn(self) -> None:
+        """May no longer counsel: the shift ends now, the visitors go back to the head of
+        their queues instead of waiting for a lease to lapse."""
+        if self.present_as is not None:
+            await services.counsellor_remove(counsellor_id=self.present_as)
 
     async def release(self) -> None:
         # The lease is not ended here: a reload within the lease resumes the shift; a closed
@@ -82,27 +76,11 @@ class CounsellorSocket(DeskSocket):
         if last_here and self.close_code == CloseCode.DROPPED:
             await services.counsellor_dropped(counsellor_id=counsellor_id)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.member is None or self.closed:
-            return
-        if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
-            self.member = await selectors.staff_member(user_id=self.user_id)
-            self.checked_at = time.monotonic()
-            if self.member is None:
-                # May no longer counsel: the shift ends now, her visitors go back to the
-                # head of their queues instead of waiting for a lease to lapse.
-                await self.send_error(Forbidden)
-                await self.close_with(CloseCode.FORBIDDEN)
-                if self.present_as is not None:
-                    await services.counsellor_remove(counsellor_id=self.present_as)
-                await self.end_of_life()
-                return
-        await super().receive(text_data=text_data, bytes_data=bytes_data)
-
     @property
     def me(self) -> StaffMember:
-        assert self.member is not None  # connect() closed the socket otherwise
-        return self.member
+        assert self.staff is not None  # connect() closed the socket otherwise
+        member: StaffMember = self.staff
+        return member
 
     # --- frames -------------------------------------------------------------------------
 

@@ -1,9 +1,7 @@
 """A facilitator's socket: a Django login at the handshake, the right to host the room
-checked again every ROLE_RECHECK_SECONDS, as the counsellor's."""
+checked again every ROLE_RECHECK_SECONDS (virtualcite/realtime/staff_auth.py)."""
 
 from __future__ import annotations
-
-import time
 
 from rooms import relay, services
 from rooms.consumers.base import RoomSocket
@@ -29,29 +27,21 @@ from rooms.presence import presence
 from rooms.runtime import rooms_runtime
 from rooms.screens import current_view
 from virtualcite.library import UnknownResource, resource_card
-from virtualcite.realtime.errors import Forbidden
-from virtualcite.realtime.protocol import CloseCode, Hello
-
-# A role withdrawn in the admin (or the room's facilitators changed) takes effect within
-# this delay, without a database query on every frame (the counsellor's, chat/consumers/).
-ROLE_RECHECK_SECONDS = 30.0
+from virtualcite.realtime.protocol import Hello
+from virtualcite.realtime.staff_auth import StaffSocket
 
 
-class FacilitatorSocket(RoomSocket):
+class FacilitatorSocket(RoomSocket, StaffSocket):
     frames = FACILITATOR_FRAMES
-    card: FacilitatorCard | None = None
     present_as: str | None = None  # whose lease this socket keeps alive, from `hello` on
 
     async def admit(self) -> None:
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close_with(CloseCode.UNAUTHENTICATED)
-            return
-        self.user_id = user.pk
-        self.card = await facilitator_of(user_id=user.pk, room=self.room)
-        self.checked_at = time.monotonic()
-        if self.card is None:
-            await self.close_with(CloseCode.FORBIDDEN)
+        await self.admit_staff()
+
+    async def load_staff(self, user_id: int) -> FacilitatorCard | None:
+        """A facilitator of this room (the room read again: its facilitators may change)."""
+        self.info = await rooms_runtime().directory.room(self.slug) or self.info
+        return await facilitator_of(user_id=user_id, room=self.room)
 
     async def release(self) -> None:
         facilitator_id, self.present_as = self.present_as, None
@@ -59,25 +49,11 @@ class FacilitatorSocket(RoomSocket):
                                                                       self):
             await services.facilitator_away(slug=self.slug, facilitator_id=facilitator_id)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
-        if self.card is None or self.closed:
-            return
-        if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
-            self.info = await rooms_runtime().directory.room(self.slug)
-            self.card = await facilitator_of(user_id=self.user_id, room=self.room) \
-                if self.info is not None else None
-            self.checked_at = time.monotonic()
-            if self.card is None:
-                await self.send_error(Forbidden)
-                await self.close_with(CloseCode.FORBIDDEN)
-                await self.end_of_life()
-                return
-        await super().receive(text_data=text_data, bytes_data=bytes_data)
-
     @property
     def me(self) -> FacilitatorCard:
-        assert self.card is not None  # admit() closed the socket otherwise
-        return self.card
+        assert self.staff is not None  # admit() closed the socket otherwise
+        card: FacilitatorCard = self.staff
+        return card
 
     # --- frames -------------------------------------------------------------------------
 

@@ -20,7 +20,6 @@ from typing import Any
 import pytest
 from channels.db import database_sync_to_async
 
-from chat.consumers import counsellor as counsellor_consumer
 from chat.frames import COUNSELLOR_FRAMES, SERVER_FRAMES, VISITOR_FRAMES
 from tests.frame_inputs import KNOWN_TYPES as ALL_TYPES
 from tests.frame_inputs import sample
@@ -146,7 +145,7 @@ def test_every_frame_type_has_a_valid_sample_on_each_route_that_takes_it() -> No
 async def test_authorisation_matrix(route: str, role: str,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """One row of the matrix: every frame type, each on a fresh socket of `role`."""
-    monkeypatch.setattr(counsellor_consumer, "ROLE_RECHECK_SECONDS", 0.0)  # every frame
+    monkeypatch.setattr("virtualcite.realtime.staff_auth.ROLE_RECHECK_SECONDS", 0.0)  # every frame
     cookie = await ROLES[role]()
     answers = {}
     for kind in ALL_TYPES:

@@ -639,11 +639,10 @@ def _set_queue_capacity(slug: str, capacity: int) -> None:
 
 async def test_a_counsellor_whose_role_is_withdrawn_mid_shift_is_closed_and_lets_go(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from chat.consumers import counsellor as counsellor_consumer
     from chat.presence import presence
 
     hugo = await counsellor("hugo", ["change-career"])
-    monkeypatch.setattr(counsellor_consumer, "ROLE_RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr("virtualcite.realtime.staff_auth.ROLE_RECHECK_SECONDS", 0.0)
     await database_sync_to_async(_withdraw_roles)("hugo")
     await hugo.send(type="ping")
     await refused(hugo, "forbidden", frame=None)

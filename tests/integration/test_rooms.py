@@ -175,3 +175,20 @@ async def test_only_the_rooms_facilitators_may_host_it() -> None:
     unknown = DeskClient("/ws/room/no-such-room/")
     assert (await unknown.connect())[0]
     await closed_with(unknown, CloseCode.UNKNOWN_ROOM)
+
+
+async def test_a_facilitator_taken_off_the_room_is_refused_at_the_next_check(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from channels.db import database_sync_to_async
+
+    from rooms.models import Room
+
+    nadia = await facilitator()
+    monkeypatch.setattr("virtualcite.realtime.staff_auth.ROLE_RECHECK_SECONDS", 0.0)
+    await database_sync_to_async(
+        lambda: Room.objects.get(slug=ROOM).facilitators.clear())()
+    rooms_runtime().directory.invalidate()
+
+    await nadia.send(type="next_step")
+    await refused(nadia, "forbidden")
+    await closed_with(nadia, CloseCode.FORBIDDEN)

@@ -170,7 +170,7 @@ async def test_a_counsellor_whose_role_is_withdrawn_is_taken_off_the_desk_at_onc
     await database_sync_to_async(
         lambda: User.objects.get(username="camille").groups.remove(
             Group.objects.get(name="counsellor")))()
-    monkeypatch.setattr("chat.consumers.counsellor.ROLE_RECHECK_SECONDS", 0.0)
+    monkeypatch.setattr("virtualcite.realtime.staff_auth.ROLE_RECHECK_SECONDS", 0.0)
     await camille.send(type="message", conversation=conversation, text="Bonjour")
     assert (await camille.expect("error"))["code"] == "forbidden"
     assert await expect_close(camille) == CloseCode.FORBIDDEN

@@ -10,6 +10,7 @@ registry and leader lease. Tests call `reset_runtime()` between event loops.
 from __future__ import annotations
 
 import time
+import typing
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -107,6 +108,43 @@ class Runtime:
         self._apps.clear()
         if self._redis is not None:
             await self._redis.aclose()
+
+
+class AppRuntime(Generic[S]):
+    """Base of an app's own view of its runtime (chat/runtime.py, rooms/runtime.py): what its
+    services use, in its own terms."""
+
+    def __init__(self, app: RealtimeApp[S]) -> None:
+        self.app = app
+
+    @property
+    def connections(self) -> ConnectionRegistry:
+        return self.app.connections
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self.app.runner.clock
+
+    @clock.setter
+    def clock(self, clock: Callable[[], float]) -> None:
+        """Tests move time forward by giving the app another clock."""
+        self.app.runner.clock = clock
+
+    def now(self) -> float:
+        return self.app.runner.clock()
+
+
+A = TypeVar("A", bound=AppRuntime[Any])
+_app_runtimes: dict[str, AppRuntime[Any]] = {}
+
+
+def app_runtime(name: str, build: Callable[[RealtimeApp[Any]], A]) -> A:
+    """App `name`'s own runtime, built by `build` for the process's current runtime."""
+    app = realtime().app(name)
+    current = _app_runtimes.get(name)
+    if current is None or current.app is not app:  # a reset runtime builds a new app
+        current = _app_runtimes[name] = build(app)
+    return typing.cast(A, current)
 
 
 _runtime: Runtime | None = None

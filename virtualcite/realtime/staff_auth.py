@@ -9,6 +9,7 @@ message's CPU (docs/benchmarks.md). The session is looked up and checked exactly
 
 from __future__ import annotations
 
+import time
 from importlib import import_module
 from typing import Any
 
@@ -16,6 +17,10 @@ from channels.auth import get_user
 from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.http.cookie import parse_cookie
+
+from virtualcite.realtime.errors import Forbidden
+from virtualcite.realtime.protocol import CloseCode
+from virtualcite.realtime.socket import RealtimeSocket
 
 
 class StaffSessionAuth(BaseMiddleware):  # type: ignore[misc]  # channels ships no type hints
@@ -28,3 +33,53 @@ class StaffSessionAuth(BaseMiddleware):  # type: ignore[misc]  # channels ships 
         scope = dict(scope, session=session_store(cookies.get(settings.SESSION_COOKIE_NAME)))
         scope["user"] = await get_user(scope)
         return await self.inner(scope, receive, send)
+
+
+# A role withdrawn in the admin (or an account deactivated) takes effect within this delay,
+# without a database query on every frame.
+ROLE_RECHECK_SECONDS = 30.0
+
+
+class StaffSocket(RealtimeSocket):
+    """A logged-in staff member's socket (a counsellor's, a facilitator's).
+
+    Who they are is loaded at the handshake (`load_staff`, None when they may not use the
+    route) and loaded again on the first frame after every ROLE_RECHECK_SECONDS: a right
+    withdrawn meanwhile answers `forbidden`, closes with 4003 and calls `staff_withdrawn`.
+    """
+
+    staff: Any = None
+
+    async def load_staff(self, user_id: int) -> Any:
+        """Hook: who the user is on this route, or None if they may not use it (now)."""
+        raise NotImplementedError
+
+    async def staff_withdrawn(self) -> None:
+        """Hook: give back at once what the member held (their right is gone)."""
+
+    async def admit_staff(self) -> None:
+        """At the handshake, after the accept: close 4001 without a login, 4003 without the
+        right to the route."""
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close_with(CloseCode.UNAUTHENTICATED)
+            return
+        self.user_id: int = user.pk
+        self.staff = await self.load_staff(user.pk)
+        self.checked_at = time.monotonic()
+        if self.staff is None:
+            await self.close_with(CloseCode.FORBIDDEN)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.staff is None or self.closed:
+            return
+        if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
+            self.staff = await self.load_staff(self.user_id)
+            self.checked_at = time.monotonic()
+            if self.staff is None:
+                await self.send_error(Forbidden)
+                await self.close_with(CloseCode.FORBIDDEN)
+                await self.staff_withdrawn()
+                await self.end_of_life()
+                return
+        await super().receive(text_data=text_data, bytes_data=bytes_data)
