@@ -192,3 +192,37 @@ async def test_a_facilitator_taken_off_the_room_is_refused_at_the_next_check(
     await nadia.send(type="next_step")
     await refused(nadia, "forbidden")
     await closed_with(nadia, CloseCode.FORBIDDEN)
+
+
+async def test_two_facilitators_co_run_a_room_and_it_pauses_only_when_both_are_gone() -> None:
+    from channels.db import database_sync_to_async
+    from django.contrib.auth.models import Group
+
+    from rooms.models import Room
+    from virtualcite.models import StaffProfile
+
+    def make_hugo_a_co_host() -> None:
+        hugo = StaffProfile.objects.get(user__username="hugo")
+        hugo.user.groups.add(Group.objects.get(name="facilitator"))
+        Room.objects.get(slug=ROOM).facilitators.add(hugo)
+
+    await database_sync_to_async(make_hugo_a_co_host)()
+    rooms_runtime().directory.invalidate()
+    nadia = await facilitator()
+    hugo = await facilitator("hugo", open_room=False)
+    guest, welcome = await seated()
+    assert sorted(f["name"] for f in welcome["room"]["facilitators"]) == ["Hugo", "Nadia"]
+
+    await nadia.close()
+    runtime = rooms_runtime()
+    later = runtime.config.away_lease + 1
+    runtime.clock = lambda: time.time() + later
+    await hugo.send(type="message", text="Je reste là")
+    assert (await guest.expect("message"))["author"] == "Hugo"
+    facilitators = await guest.expect("facilitators", timeout=6)
+    assert [f["name"] for f in facilitators["facilitators"]] == ["Hugo"]
+    assert all(f["type"] != "room_status" for f in guest.seen)
+
+    await hugo.close()
+    runtime.clock = lambda: time.time() + 2 * later
+    assert (await guest.expect("room_status", timeout=6))["status"] == "paused"
