@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rooms.core.events import Away, Event, FacilitatorsChanged, StatusChanged
+from rooms.core.events import Away, Back, Event, FacilitatorsChanged, StatusChanged
 from rooms.core.hosting import room_close
 from rooms.core.model import DEFAULTS, RoomConfig, RoomState, RoomStatus
 from rooms.core.reasons import DropReason, StatusReason
@@ -20,16 +20,23 @@ from rooms.core.seats import drop
 
 def maintain(state: RoomState, *, tokens: Iterable[str], facilitator_ids: Iterable[str],
              now: float, config: RoomConfig = DEFAULTS) -> list[Event]:
-    """Renew the leases of the sockets a process holds, then expire what is due."""
+    """Renew the leases of the sockets a process holds, then expire what is due.
+
+    A participant marked away who has a socket here is back (their other tab, in another
+    process, closed: this one still holds the seat)."""
+    events: list[Event] = []
     for token in tokens:
         participant = state.participants.get(token)
         if participant is not None:
             participant.lease_until = now + config.lease_ttl
+            if participant.away_since is not None:
+                participant.away_since = None
+                events.append(Back(token=token))
     for facilitator_id in facilitator_ids:
         facilitator = state.facilitators.get(facilitator_id)
         if facilitator is not None:
             facilitator.lease_until = now + config.lease_ttl
-    return tick(state, now=now, config=config)
+    return events + tick(state, now=now, config=config)
 
 
 def tick(state: RoomState, *, now: float, config: RoomConfig = DEFAULTS) -> list[Event]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rooms.core import errors
-from rooms.core.events import Dropped, Seated, Waiting
+from rooms.core.events import Back, Dropped, Seated, Waiting
 from rooms.core.hosting import room_close, room_open
 from rooms.core.liveness import maintain
 from rooms.core.model import DEFAULTS, RoomState, RoomStatus
@@ -113,3 +113,15 @@ def test_closing_the_room_sends_everyone_out_and_clears_the_session() -> None:
         ("a", DropReason.ROOM_CLOSED), ("b", DropReason.ROOM_CLOSED)]
     assert state.participants == {} and state.status is RoomStatus.CLOSED
     assert state.barred == {"x": DAY}
+
+
+def test_a_tab_still_open_elsewhere_brings_an_away_participant_back() -> None:
+    state = opened(capacity=1)
+    arrive(state, "a")
+    participant_away(state, token="a", now=NOW + 1)  # one process's last tab closed
+
+    events = maintain(state, tokens=["a"], facilitator_ids=["f1"], now=NOW + 2)  # another's
+
+    assert events == [Back(token="a")] and state.participants["a"].away_since is None
+    assert maintain(state, tokens=["a"], facilitator_ids=["f1"],
+                    now=NOW + 2 + DEFAULTS.grace) == []
