@@ -3,14 +3,13 @@
 /* global gettext, ngettext, interpolate */
 import { el } from "./dom.js";
 
-/** "3 of 12 seats taken, 1 person waiting." */
+/** "Seats taken: 3 of 12; 1 person waiting." */
 export function seatsLine(seats) {
-  const taken = interpolate(ngettext("%(seated)s of %(capacity)s seat taken",
-                                     "%(seated)s of %(capacity)s seats taken", seats.capacity),
+  const taken = interpolate(gettext("Seats taken: %(seated)s of %(capacity)s"),
                             { seated: seats.seated, capacity: seats.capacity }, true);
   const waiting = interpolate(ngettext("%(n)s person waiting", "%(n)s people waiting",
                                        seats.waiting), { n: seats.waiting }, true);
-  return taken + ", " + waiting + ".";
+  return taken + "; " + waiting + ".";
 }
 
 /** Slow mode in words ("" when off). */
