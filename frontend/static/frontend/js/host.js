@@ -19,6 +19,8 @@ const root = document.getElementById("host-live");
 const data = JSON.parse(document.getElementById("host-data").textContent);
 const $ = (id) => document.getElementById(id);
 const ui = {
+  statusTitle: $("status-title"),
+  participantsTitle: $("participants-title"),
   status: $("room-status"),
   seats: $("room-seats"),
   facilitators: $("facilitators"),
@@ -230,8 +232,10 @@ const frames = {
     if (!room) return;
     room = { ...room, status: frame.status };
     if (frame.status === "closed") {
+      // Closing clears the session (docs/protocol.md, Rooms): only the room's own pins stay.
       roster.reset(null);
-      room = { ...room, slow_mode: 0, step: null };
+      room = { ...room, slow_mode: 0, step: null,
+               pinned: room.pinned.filter((card) => data.room_pins.includes(card.id)) };
     }
     ui.transcript.system(statusText(frame.reason));
     render();
@@ -330,7 +334,7 @@ ui.closeNo.addEventListener("click", () => {
 ui.closeYes.addEventListener("click", () => {
   show(ui.closeConfirm, false);
   send({ type: "close" });
-  ui.open.focus();
+  ui.statusTitle.focus();
 });
 ui.takeFloor.addEventListener("click", () => send({ type: "floor", participant: null }));
 
@@ -356,6 +360,7 @@ ui.participants.addEventListener("click", (event) => {
     confirming.delete(handle);
     send({ type: "remove", participant: handle });
     render();
+    ui.participantsTitle.focus(); // the item goes with the participant
   }
 });
 ui.hands.addEventListener("click", (event) => {

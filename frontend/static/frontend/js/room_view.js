@@ -9,7 +9,7 @@ export function seatsLine(seats) {
                             { seated: seats.seated, capacity: seats.capacity }, true);
   const waiting = interpolate(ngettext("%(n)s person waiting", "%(n)s people waiting",
                                        seats.waiting), { n: seats.waiting }, true);
-  return taken + "; " + waiting + ".";
+  return interpolate(gettext("%(taken)s; %(waiting)s."), { taken, waiting }, true);
 }
 
 /** Slow mode in words ("" when off). */
