@@ -23,6 +23,7 @@ from frontend.selectors import (
     pole_cards_list,
     staff_roles_get,
 )
+from rooms.selectors import hosted_rooms_list
 from virtualcite.models import Role
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 
@@ -89,7 +90,8 @@ class UnprefixedLoginView(StaffLoginView):
 @login_required(login_url="login")
 def staff_home(request: HttpRequest) -> HttpResponse:
     """Where a staff member lands: counsellors at their desk, managers and facilitators on a
-    page saying what they can do today; an account with no role learns it has none."""
+    page saying what they can do today (a facilitator: the rooms they run, each with its host
+    page); an account with no role learns it has none."""
     roles = staff_roles_get(user=request.user)
     if Role.COUNSELLOR in roles and counsellor_profile_get(user=request.user) is not None:
         return redirect("desk")
@@ -97,6 +99,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
                                   "is_facilitator": Role.FACILITATOR in roles,
                                   # the role without the profile the desk needs (admin-made)
                                   "is_counsellor": Role.COUNSELLOR in roles}
+    if Role.FACILITATOR in roles:
+        context["hosted_rooms"] = hosted_rooms_list(user_id=request.user.pk)
     if Role.MANAGER in roles:
         context["day"] = conversations_today_get()
         context["poles"] = _live_figures()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from itertools import takewhile
 
 from django.utils import timezone
@@ -12,7 +12,7 @@ from django.utils.translation import get_language_info
 from rooms.directory import RoomInfo, room_infos_list
 from rooms.models import Room
 from rooms.schedule import sessions
-from virtualcite.models import Pole
+from virtualcite.models import Pole, Resource
 
 # The agenda's horizon: two weeks ahead, as the Cité's printed programme does.
 AGENDA_DAYS = 14
@@ -111,3 +111,40 @@ def agenda_pole_name_get(*, slug: str) -> str | None:
     """The name of an active pole, for its own agenda feed; None when there is no such pole."""
     pole = Pole.objects.active().filter(slug=slug).first()
     return None if pole is None else pole.display_name
+
+
+@dataclass(frozen=True)
+class HostedRoom:
+    """A room a facilitator runs, as their staff page lists it."""
+
+    slug: str
+    title: str
+    language: str
+    is_open: bool  # a scheduled session runs now
+    start: datetime | None  # the running or next session
+    end: datetime | None
+
+
+def hosted_rooms_list(*, user_id: int | None,
+                      at: datetime | None = None) -> list[HostedRoom]:
+    """The active rooms this user may host (the host socket's own test, `rooms.hosts`)."""
+    def moment(epoch: float | None) -> datetime | None:
+        return None if epoch is None else datetime.fromtimestamp(epoch, tz=UTC)
+
+    if user_id is None:
+        return []
+    return [HostedRoom(slug=info.slug, title=info.title, language=info.language,
+                       is_open=info.is_open, start=moment(info.opens_at),
+                       end=moment(info.closes_at))
+            for info in room_infos_list(at=at) if str(user_id) in info.facilitator_ids]
+
+
+def host_resources_list(*, pole_slug: str) -> list[dict[str, object]]:
+    """The published resources a facilitator may pin or post, the room's pole first (the
+    server looks each card up by id): a workshop often points to another pole's library."""
+    resources = (Resource.objects.filter(published=True, pole__active=True)
+                 .select_related("pole").order_by("pole__order", "title"))
+    listed = [{"id": resource.pk, "title": resource.title, "kind": resource.get_kind_display(),
+               "pole": resource.pole.display_name, "own_pole": resource.pole.slug == pole_slug}
+              for resource in resources]
+    return sorted(listed, key=lambda resource: not resource["own_pole"])

@@ -9,4 +9,5 @@ app_name = "rooms"
 urlpatterns = [
     path("", views.agenda, name="agenda"),
     path("<slug:slug>/", views.room, name="room"),
+    path("<slug:slug>/host/", views.host, name="host"),
 ]

@@ -62,12 +62,16 @@ def test_the_public_pages_run_under_the_policy(browser: Browser, served: LiveSer
     assert colour == "#a12622"
     page.goto(served.url + "/rooms/club-reconversion/")
     expect(page.locator("h1")).to_contain_text("Club reconversion")
+    # The live room: its script, its socket and what it builds (a place on the waiting list).
+    expect(page.locator("#room-live")).to_have_attribute("data-connection", "open")
+    page.click("#join")
+    expect(page.locator("#waiting-position")).to_be_visible()
     assert violations(page) == []
     context.close()
     assert errors == []
 
 
-def test_the_desk_and_the_managers_page_run_under_the_policy(browser: Browser,
+def test_the_desk_the_managers_and_the_host_pages_run_under_the_policy(browser: Browser,
                                                              served: LiveServer) -> None:
     context, page, errors = watched_page(browser)
     log_in(page, served, "camille")
@@ -80,7 +84,15 @@ def test_the_desk_and_the_managers_page_run_under_the_policy(browser: Browser,
     expect(page.locator("#live-figures")).to_be_visible()
     assert violations(page) == []
     context.close()
-    assert errors == [] and more_errors == []
+    context, page, host_errors = watched_page(browser)
+    log_in(page, served, "nadia")
+    page.locator("#hosted-rooms a[href$='/rooms/club-reconversion/host/']").click()
+    expect(page.locator("#host-live")).to_have_attribute("data-connection", "open")
+    expect(page.locator("#steps li")).to_have_count(3)  # built from host_welcome
+    expect(page.locator("#resource option").first).to_be_attached()  # from the json_script
+    assert violations(page) == []
+    context.close()
+    assert errors == [] and more_errors == [] and host_errors == []
 
 
 def test_the_admin_runs_under_the_policy(browser: Browser, served: LiveServer) -> None:

@@ -3,6 +3,7 @@ the rooms' admin."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, time, timedelta
 
@@ -138,6 +139,51 @@ def test_a_rooms_page_names_it_and_when_it_runs(client: Client) -> None:
     assert client.get("/fr/rooms/nowhere/").status_code == 404
     Room.objects.filter(slug=LATER.slug).update(active=False)
     assert client.get(f"/fr/rooms/{LATER.slug}/").status_code == 404
+
+
+def test_a_rooms_page_carries_its_live_room_for_the_page_script(client: Client) -> None:
+    load_demo()
+    html = page(client, f"/en/rooms/{OPEN_NOW.slug}/", "en")
+    assert f'data-ws-path="/ws/room/{OPEN_NOW.slug}/"' in html
+    assert 'data-heartbeat-ms="10000"' in html
+    assert "frontend/js/room.js" in html
+    assert "Join" in html and "Raise my hand" in html
+
+
+def test_the_host_page_is_for_the_rooms_facilitators_only(client: Client) -> None:
+    load_demo()
+    path = f"/en/rooms/{OPEN_NOW.slug}/host/"
+    anonymous = client.get(path)
+    assert anonymous.status_code == 302
+    assert anonymous["Location"] == f"/en/login/?next={path}"
+    client.force_login(User.objects.get(username="camille"))  # a counsellor
+    refused = client.get(path)
+    assert refused.status_code == 403
+    assert "You are not a facilitator of this room" in refused.content.decode()
+    assert f'data-ws-path="/ws/room/{OPEN_NOW.slug}/host/"' not in refused.content.decode()
+    client.force_login(User.objects.get(username="nadia"))
+    assert client.get("/en/rooms/nowhere/host/").status_code == 404
+    Room.objects.get(slug=LATER.slug).facilitators.clear()
+    assert client.get(f"/en/rooms/{LATER.slug}/host/").status_code == 403  # not listed on it
+
+
+def test_the_host_page_gives_its_script_the_library_and_the_rooms_own_pins(
+        client: Client) -> None:
+    load_demo()
+    client.force_login(User.objects.get(username="nadia"))
+    response = client.get(f"/en/rooms/{OPEN_NOW.slug}/host/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'data-ws-path="/ws/room/{OPEN_NOW.slug}/host/"' in html
+    data = json.loads(re.search(r'<script id="host-data" type="application/json">(.*?)</script>',
+                                html, re.S).group(1))
+    titles = [resource["title"] for resource in data["resources"]]
+    assert set(titles[:2]) == set(OPEN_NOW.resources)  # the room's pole first
+    assert "Bpifrance Création" in titles  # another pole's, to point people to
+    pinned = Room.objects.get(slug=OPEN_NOW.slug).resources.values_list("id", flat=True)
+    assert sorted(data["room_pins"]) == sorted(pinned)
+    assert "Se présenter" not in html  # the steps come with host_welcome, once connected
+    assert '<option value="30">30 seconds</option>' in html
 
 
 def test_the_lobby_shows_each_poles_next_rooms(client: Client) -> None:

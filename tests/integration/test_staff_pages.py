@@ -10,6 +10,7 @@ from django.test import Client
 from django.test.utils import override_settings
 from django.utils.html import escape
 
+from rooms.models import Room
 from virtualcite.demo import load_demo
 
 pytestmark = pytest.mark.django_db
@@ -70,14 +71,30 @@ def test_a_manager_is_sent_from_the_desk_to_their_page_not_a_bare_403() -> None:
 
 
 @override_settings(DEBUG=True)
-def test_a_facilitator_lands_on_an_honest_page_about_the_rooms_with_the_libraries() -> None:
+def test_a_facilitator_lands_on_the_rooms_they_run_with_their_host_pages() -> None:
     load_demo()
     client = Client(headers={"accept-language": "en"})
     response = post_login(client, "nadia", "demo")
     page = client.get(response["Location"]).content.decode()
-    assert "are not open yet" in page
+    hosted = re.search(r'<ul id="hosted-rooms".*?</ul>', page, re.S)
+    assert hosted is not None
+    assert 'href="/en/rooms/club-reconversion/host/"' in hosted.group(0)
+    assert 'href="/en/rooms/atelier-premiers-pas/host/"' in hosted.group(0)
+    assert "Session running" in hosted.group(0)  # the demo's room open now
     assert 'href="/en/"' in page  # the poles and their libraries
     assert "Open the administration" not in page
+
+
+@override_settings(DEBUG=True)
+def test_a_facilitator_listed_on_no_room_is_told_how_to_get_one() -> None:
+    load_demo()
+    for room in Room.objects.all():
+        room.facilitators.clear()
+    client = Client(headers={"accept-language": "en"})
+    response = post_login(client, "nadia", "demo")
+    page = client.get(response["Location"]).content.decode()
+    assert 'id="hosted-rooms"' not in page
+    assert "No group room lists you as its facilitator yet." in page
 
 
 def test_an_account_without_a_role_is_told_so() -> None:

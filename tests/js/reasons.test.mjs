@@ -9,7 +9,9 @@ import { QUIET_OFFER_GONE, closedText, closedTexts, shiftNotice, shiftTexts } fr
   "../../frontend/static/frontend/js/desk_reasons.js";
 import { endedText, endedTexts, positionText, positionTexts, requeuedText, requeuedTexts } from
   "../../frontend/static/frontend/js/visitor_reasons.js";
-import { REASONS } from "../../frontend/static/frontend/js/wire.js";
+import { composerText, composerTexts, goneText, goneTexts, leftText, leftTexts, statusText, statusTexts } from
+  "../../frontend/static/frontend/js/room_reasons.js";
+import { REASONS, ROOM_REASONS } from "../../frontend/static/frontend/js/wire.js";
 
 const notYet = (type) => (REASONS[type] ? false
   : `the server's \`${type}\` frame does not type its reason as a Literal yet`);
@@ -25,6 +27,33 @@ for (const [page, type, table] of tables) {
   test(`the ${page} has words for exactly the reasons of \`${type}\``, { skip: notYet(type) },
     () => assert.deepEqual(Object.keys(table).sort(), [...REASONS[type]].sort()));
 }
+
+const roomTables = [
+  ["participant's room page", "room_left", leftTexts()],
+  ["room pages", "participant_gone", goneTexts()],
+  ["room pages", "room_status", statusTexts()],
+];
+for (const [page, type, table] of roomTables) {
+  test(`the ${page} has words for exactly the reasons of the rooms' \`${type}\``,
+    () => assert.deepEqual(Object.keys(table).sort(), [...ROOM_REASONS[type]].sort()));
+}
+
+test("a removed participant is told they cannot come back today", () => {
+  assert.match(leftText("removed"), /cannot come back today/);
+  assert.match(goneText("removed", "Calm Heron"), /^Calm Heron was removed/);
+  assert.equal(leftText("brand_new"), "You are no longer in the room.");
+  assert.equal(goneText("brand_new", "Calm Heron"), "Calm Heron left the room.");
+  assert.equal(statusText("brand_new"), "The room's status changed.");
+});
+
+test("the composer says why it is shut, slow mode with the seconds left", () => {
+  assert.equal(composerText("slow_mode", 12), "Slow mode: you can write again in 12 s.");
+  assert.match(composerText("muted"), /muted you/);
+  assert.equal(composerText(null), "");
+  // every block composerBlock returns has its words
+  assert.deepEqual(Object.keys(composerTexts()).sort(),
+                   ["muted", "not_seated", "paused", "room_not_open", "slow_mode"]);
+});
 
 test("the offers gone without an announcement are reasons of `offer_gone`",
   { skip: notYet("offer_gone") }, () => {

@@ -16,7 +16,8 @@ test("reconnections wait from 0.25-0.5 s, doubling to at most 15 s, drawn from t
   });
 
 test("only a refusal that retrying cannot mend stops the socket (docs/protocol.md)", () => {
-  for (const code of [CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN, CLOSE_CODES.ABUSE]) {
+  for (const code of [CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN, CLOSE_CODES.ABUSE,
+                      CLOSE_CODES.UNKNOWN_ROOM]) {
     assert.equal(isFinalClose(code), true, code);
   }
   for (const code of [CLOSE_CODES.TOO_MANY_SOCKETS, CLOSE_CODES.TOO_MANY_CONNECTIONS,

@@ -82,3 +82,28 @@ export function clientId() {
   if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
   return String(Date.now()) + "-" + String(Math.random()).slice(2);
 }
+
+/** Make `list`'s children one element per item, in order, each kept across calls by its key:
+ * a list rebuilt whole would take the keyboard focus off the button someone is on.
+ * `build(item)` makes an item's element once; `update(element, item)` brings it up to date. */
+export function syncList(list, items, keyOf, build, update) {
+  const known = new Map();
+  for (const child of list.children) {
+    if (child.dataset.key !== undefined) known.set(child.dataset.key, child);
+  }
+  const wanted = items.map((item) => {
+    const key = String(keyOf(item));
+    let node = known.get(key);
+    if (node) known.delete(key);
+    else {
+      node = build(item);
+      node.dataset.key = key;
+    }
+    update(node, item);
+    return node;
+  });
+  for (const stale of known.values()) stale.remove();
+  wanted.forEach((node, index) => {
+    if (list.children[index] !== node) list.insertBefore(node, list.children[index] || null);
+  });
+}

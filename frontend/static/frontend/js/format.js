@@ -30,6 +30,14 @@ export function formatWhen(epochSeconds) {
   });
 }
 
+/** An epoch time (seconds) as an hour in the Cité's time zone: a session's end, as the
+ * server-rendered page says it. */
+export function formatHour(epochSeconds) {
+  return new Date(epochSeconds * 1000).toLocaleTimeString(lang(), {
+    hour: "2-digit", minute: "2-digit", timeZone: timeZone(),
+  });
+}
+
 export function formatClock(epochSeconds) {
   return new Date(epochSeconds * 1000).toLocaleTimeString(lang(), {
     hour: "2-digit", minute: "2-digit",

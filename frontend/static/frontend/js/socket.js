@@ -9,7 +9,7 @@ export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 15000;
 // Close codes after which retrying cannot help (docs/protocol.md, Reconnecting).
 const FINAL_CLOSE_CODES = new Set([CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN,
-                                   CLOSE_CODES.ABUSE]);
+                                   CLOSE_CODES.UNKNOWN_ROOM, CLOSE_CODES.ABUSE]);
 
 /** True when a socket closed with `code` must not reconnect. */
 export function isFinalClose(code) {
