@@ -1,11 +1,16 @@
-"""Start the project's server for `bench.chat`: demo data, N bench counsellors, their sessions.
+"""Start the project's server for the benchmarks: demo data, bench counsellors, their sessions.
 
     python -m bench.serve_project --port N --counsellors 50 --sessions out.json [--frame-limit off]
+                                  [--room-capacity 200 --host-session host.json]
 
 Environment as for `virtualcite serve` (VIRTUALCITE_DATA_DIR, DEBUG=1, optional REDIS_URL).
-Before serving, it creates counsellors `bench000`.. (pole find-a-job, capacity 1) in the bench's
-own database, logs each in with a Django session (cookie `sessionid`) and writes the cookies to
-`--sessions`. Then it runs exactly `virtualcite serve --demo --port N` in this process.
+Before serving, it loads the demo data, creates counsellors `bench000`.. (pole find-a-job,
+capacity 1) in the bench's own database, logs each in with a Django session (cookie
+`sessionid`) and writes the cookies to `--sessions` (`bench.chat`). For `bench.rooms`,
+`--room-capacity` seats that many in the demo room `club-reconversion` and `--host-session`
+writes the session cookie of its facilitator, the demo's `nadia`. Then it runs
+`virtualcite serve --port N` in this process: without `--demo`, which would load the demo
+again and put the room's capacity back to the demo's.
 
 `--frame-limit off` raises the per-socket token bucket (5 frames/s, burst 15, chat/limits.py) so
 that a few dozen pairs can carry thousands of messages/s; the bucket is still consulted on
@@ -20,11 +25,20 @@ import json
 import os
 import sys
 
+BENCH_ROOM = "club-reconversion"
+
+
+def _session_cookie(user: object) -> str:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)  # type: ignore[arg-type]
+    return str(client.cookies["sessionid"].value)
+
 
 def _prepare(count: int, sessions_path: str) -> None:
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
-    from django.test import Client
 
     from virtualcite.models import PartnerInstitution, Pole, Role, StaffProfile
 
@@ -42,11 +56,22 @@ def _prepare(count: int, sessions_path: str) -> None:
         profile.max_conversations = 1
         profile.save()
         profile.poles.set([pole])
-        client = Client()
-        client.force_login(user)
-        cookies.append(client.cookies["sessionid"].value)
+        cookies.append(_session_cookie(user))
     with open(sessions_path, "w") as out:
         json.dump(cookies, out)
+
+
+def _prepare_room(capacity: int, host_session_path: str) -> None:
+    """The bench room's seats, and its facilitator's session."""
+    from django.contrib.auth.models import User
+
+    from rooms.models import Room
+    from virtualcite.demo import DEMO_FACILITATOR
+
+    if Room.objects.filter(slug=BENCH_ROOM).update(capacity=capacity) != 1:
+        raise RuntimeError(f"the demo room {BENCH_ROOM} is missing")
+    with open(host_session_path, "w") as out:
+        json.dump(_session_cookie(User.objects.get(username=DEMO_FACILITATOR)), out)
 
 
 def main() -> int:
@@ -55,12 +80,20 @@ def main() -> int:
     parser.add_argument("--counsellors", type=int, default=50)
     parser.add_argument("--sessions", required=True)
     parser.add_argument("--frame-limit", choices=["on", "off"], default="on")
+    parser.add_argument("--room-capacity", type=int, default=0,
+                        help=f"seats in {BENCH_ROOM} (default: the demo's)")
+    parser.add_argument("--host-session", default="",
+                        help="where to write the session cookie of the room's facilitator")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "virtualcite.settings")
     import django
 
     django.setup()
     _prepare(args.counsellors, args.sessions)
+    if args.room_capacity or args.host_session:
+        if not (args.room_capacity and args.host_session):
+            parser.error("--room-capacity and --host-session go together")
+        _prepare_room(args.room_capacity, args.host_session)
     if args.frame_limit == "off":
         import virtualcite.realtime.socket as base
         from virtualcite.realtime.limits import TokenBucket
@@ -69,7 +102,8 @@ def main() -> int:
             TokenBucket, rate=1e9, burst=1e9, tokens=1e9)
     from virtualcite import cli
 
-    return cli.main(["serve", "--demo", "--host", "127.0.0.1", "--port", str(args.port)])
+    # The demo is loaded above (_prepare): `--demo` would load it again.
+    return cli.main(["serve", "--host", "127.0.0.1", "--port", str(args.port)])
 
 
 if __name__ == "__main__":
