@@ -10,7 +10,7 @@ import { el, safeFragment, show, syncList } from "./dom.js";
 import { startRealtimePage } from "./page.js";
 import { goneText, statusText } from "./room_reasons.js";
 import { hostActions, pinnedForHost, stepsProgress } from "./room_state.js";
-import { facilitatorLabel, marks, seatsLine, slowModeLine, stepTitle } from "./room_view.js";
+import { facilitatorLabel, marks, partHandlers, seatsLine, slowModeLine } from "./room_view.js";
 import { Roster } from "./roster.js";
 import { resourceCard, spokenMessage } from "./transcript.js";
 import { CLOSE_CODES } from "./wire.js";
@@ -220,7 +220,16 @@ function render() {
 
 // --- frames from the room -------------------------------------------------------------------
 
+const parts = partHandlers({
+  current: () => room,
+  replace: (next) => { room = next; },
+  render: () => render(),
+  say: (text) => page.live.say(text),
+  note: (text) => ui.transcript.system(text),
+});
+
 const frames = {
+  ...parts,
   host_welcome(frame) {
     me = frame.me;
     room = frame.room;
@@ -274,29 +283,6 @@ const frames = {
     page.live.say(frame.handle
       ? interpolate(gettext("%(name)s has the floor."), { name: nameOf(frame.handle) }, true)
       : gettext("Nobody has the floor."));
-  },
-  facilitators(frame) {
-    if (!room) return;
-    room = { ...room, facilitators: frame.facilitators };
-    render();
-  },
-  slow_mode(frame) {
-    if (!room) return;
-    room = { ...room, slow_mode: frame.seconds };
-    render();
-    page.live.say(slowModeLine(frame.seconds) || gettext("Slow mode is off."));
-  },
-  step(frame) {
-    if (!room) return;
-    room = { ...room, step: frame.step };
-    render();
-    ui.transcript.system(interpolate(gettext("New step. %(step)s"), { step: stepTitle(frame.step) }, true));
-  },
-  pinned(frame) {
-    if (!room) return;
-    room = { ...room, pinned: frame.resources };
-    render();
-    page.live.say(gettext("The pinned resources changed."));
   },
   message(frame) {
     if (frame.role === "facilitator" && ui.transcript.acknowledge(frame.client_id, frame.html)) return;

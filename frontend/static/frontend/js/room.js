@@ -12,8 +12,8 @@ import { startRealtimePage } from "./page.js";
 import { composerText, goneText, leftText, statusText } from "./room_reasons.js";
 import { clockOffset, composerBlock, freeSeats, participantMode, slowModeWait, statusPhase,
          tokenKey } from "./room_state.js";
-import { facilitatorLabel, marks, seatsLine, slowModeLine, stepNodes, stepTitle } from
-  "./room_view.js";
+import { facilitatorLabel, marks, partHandlers, seatsLine, slowModeLine,
+         stepNodes } from "./room_view.js";
 import { Roster } from "./roster.js";
 import { resourceCard, spokenMessage } from "./transcript.js";
 import { CLOSE_CODES, ERROR_CODES } from "./wire.js";
@@ -232,7 +232,16 @@ function stopSlowCountdown() {
 
 // --- frames from the room -------------------------------------------------------------------
 
+const parts = partHandlers({
+  current: () => room,
+  replace: (next) => { room = next; },
+  render: () => render(),
+  say: (text) => page.live.say(text),
+  note: (text) => ui.transcript.system(text),
+});
+
 const frames = {
+  ...parts,
   room_welcome(frame) {
     offset = clockOffset(frame.server_time, Date.now());
     writeToken(frame.token);
@@ -308,29 +317,9 @@ const frames = {
     render();
     page.live.say(statusText(frame.reason));
   },
-  facilitators(frame) {
-    if (!room) return;
-    room = { ...room, facilitators: frame.facilitators };
-    render();
-  },
   slow_mode(frame) {
-    if (!room) return;
-    room = { ...room, slow_mode: frame.seconds };
     if (!frame.seconds) slowUntil = 0;
-    render();
-    page.live.say(slowModeLine(frame.seconds) || gettext("Slow mode is off."));
-  },
-  step(frame) {
-    if (!room) return;
-    room = { ...room, step: frame.step };
-    render();
-    ui.transcript.system(interpolate(gettext("New step. %(step)s"), { step: stepTitle(frame.step) }, true));
-  },
-  pinned(frame) {
-    if (!room) return;
-    room = { ...room, pinned: frame.resources };
-    render();
-    page.live.say(gettext("The pinned resources changed."));
+    parts.slow_mode(frame);
   },
   message(frame) {
     if (mode() !== "seated") return;

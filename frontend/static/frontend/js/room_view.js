@@ -51,3 +51,40 @@ export function stepNodes(step) {
 export function facilitatorLabel(name) {
   return interpolate(gettext("%(name)s, facilitator"), { name }, true);
 }
+
+/** A frame that replaces one part of the room (`facilitators`, `slow_mode`, `step`,
+ * `pinned`): the room after it, what to say in the live region and what to note in the
+ * transcript (either may be absent). */
+export function withPart(room, frame) {
+  switch (frame.type) {
+    case "facilitators":
+      return { room: { ...room, facilitators: frame.facilitators } };
+    case "slow_mode":
+      return { room: { ...room, slow_mode: frame.seconds },
+               say: slowModeLine(frame.seconds) || gettext("Slow mode is off.") };
+    case "step":
+      return { room: { ...room, step: frame.step },
+               note: interpolate(gettext("New step. %(step)s"), { step: stepTitle(frame.step) },
+                                 true) };
+    case "pinned":
+      return { room: { ...room, pinned: frame.resources },
+               say: gettext("The pinned resources changed.") };
+    default:
+      return { room };
+  }
+}
+
+/** The page's handlers of the frames `withPart` knows: each replaces its part of the room
+ * (read by `current`, written by `replace`), renders, then `say`s (the live region) or
+ * `note`s (the transcript) what changed. */
+export function partHandlers({ current, replace, render, say, note }) {
+  const show = (frame) => {
+    if (!current()) return;
+    const part = withPart(current(), frame);
+    replace(part.room);
+    render();
+    if (part.say) say(part.say);
+    if (part.note) note(part.note);
+  };
+  return { facilitators: show, slow_mode: show, step: show, pinned: show };
+}
