@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from chat.core.errors import DeskError, PoleClosed
-from virtualcite.realtime.errors import Refused
+from virtualcite.realtime.errors import Refused, gettext_noop
 
 
 class NoConversation(Refused):

@@ -18,9 +18,10 @@ from chat.frames import (
     TypingOut,
 )
 from chat.identity import STAFF_GROUP
-from virtualcite.library import UnknownResource, resource_card
+from virtualcite.library import UnknownResource
 from virtualcite.realtime.fanout import deliver
 from virtualcite.realtime.sanitize import text_to_html
+from virtualcite.resource_cards import resource_card
 
 Sender = Literal["visitor", "counsellor"]
 

@@ -17,8 +17,9 @@ from django.utils import timezone, translation
 
 from rooms.models import Room
 from rooms.schedule import current_or_next
-from virtualcite.library import ResourceCard, card_of
+from virtualcite.library import ResourceCard
 from virtualcite.models import Resource
+from virtualcite.resource_cards import card_of
 from virtualcite.roles import facilitator_profiles
 
 # Short enough that a session's opening or an admin edit is seen almost at once.

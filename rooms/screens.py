@@ -15,7 +15,8 @@ from rooms.core.queries import hands, position, seated, waiting
 from rooms.directory import RoomInfo
 from rooms.frames import FacilitatorCard, Me, ParticipantCard, RoomView, StepCard
 from rooms.identity import participant_handle
-from virtualcite.library import ResourceCard, resource_card
+from virtualcite.library import ResourceCard
+from virtualcite.resource_cards import resource_card
 
 
 def me_of(slug: str, state: RoomState, token: str) -> Me | None:

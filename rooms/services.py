@@ -19,9 +19,10 @@ from rooms.frames import Me
 from rooms.identity import participant_group, participant_handle
 from rooms.runtime import cite_day, rooms_runtime
 from rooms.screens import me_of
-from virtualcite.library import UnknownResource, resource_card
+from virtualcite.library import UnknownResource
 from virtualcite.pseudonyms import new_pseudonym
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, MAX_CONNECTIONS_PER_TOKEN
+from virtualcite.resource_cards import resource_card
 
 R = TypeVar("R")
 Change = Callable[[RoomState, float], tuple[list[Event], R]]

@@ -26,9 +26,10 @@ from rooms.identity import everyone_group, members_group
 from rooms.presence import presence
 from rooms.runtime import rooms_runtime
 from rooms.screens import current_view
-from virtualcite.library import UnknownResource, resource_card
+from virtualcite.library import UnknownResource
 from virtualcite.realtime.protocol import Hello
 from virtualcite.realtime.staff_auth import StaffSocket
+from virtualcite.resource_cards import resource_card
 
 
 class FacilitatorSocket(RoomSocket, StaffSocket):

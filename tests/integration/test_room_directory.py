@@ -13,8 +13,8 @@ from django.utils import timezone
 from rooms.directory import RoomDirectory, room_infos_list
 from rooms.models import Room, RoomSchedule, RoomStep, ScheduleKind
 from virtualcite.demo import DEMO_ROOMS, load_demo
-from virtualcite.library import resource_card
 from virtualcite.models import Pole, Resource, Role, StaffProfile
+from virtualcite.resource_cards import resource_card
 
 # A Tuesday in winter, 15:00 at the Cité.
 TUESDAY_3PM = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.get_default_timezone())
