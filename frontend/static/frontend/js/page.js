@@ -1,6 +1,6 @@
 // What every live page shares around its one socket: the connection line (#connection), the
 // notice bar (#notice), the live region (#live), and a `send` that says when it cannot.
-// The visitor's desk, the counsellor's desk (and the rooms' pages to come) each add their frames.
+// The visitor's desk, the counsellor's desk and the rooms' two pages each add their frames.
 /* global gettext */
 import { show } from "./dom.js";
 import { LiveRegion, NoticeBar } from "./notices.js";

@@ -157,7 +157,7 @@ export class RealtimeSocket {
 export function statusText(status) {
   /* global gettext */
   switch (status) {
-    case "connecting": return gettext("Connecting to the desk…");
+    case "connecting": return gettext("Connecting…");
     case "reconnecting": return gettext("Connection lost. Reconnecting…");
     case "closed": return gettext("The connection was closed. Reload the page to try again.");
     default: return "";
