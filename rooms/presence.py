@@ -63,6 +63,11 @@ class RoomsPresence:
         participants, facilitators = self.participants[slug], self.facilitators[slug]
         await participants.release_closed()
         await facilitators.release_closed()
+        if not participants.live_keys() and not facilitators.live_keys():
+            # Nobody of this room here any more: no lease of ours to renew. The processes
+            # that still hold its sockets tick it; one that comes back ticks it again.
+            del self.participants[slug], self.facilitators[slug]
+            return
         places = await room_maintain(slug=slug, tokens=participants.live_keys,
                                      facilitator_ids=facilitators.live_keys)
         for token, me in places.items():

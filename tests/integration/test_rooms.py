@@ -226,3 +226,18 @@ async def test_two_facilitators_co_run_a_room_and_it_pauses_only_when_both_are_g
     await hugo.close()
     runtime.clock = lambda: time.time() + 2 * later
     assert (await guest.expect("room_status", timeout=6))["status"] == "paused"
+
+
+async def test_a_room_whose_sockets_all_left_this_process_is_no_longer_maintained_here() -> None:
+    from rooms.presence import presence
+
+    nadia = await facilitator()
+    guest, _ = await seated()
+    await presence.maintain_once()
+    assert ROOM in presence.participants
+
+    for client in (guest, nadia):
+        await client.close()
+    await presence.maintain_once()
+
+    assert ROOM not in presence.participants and ROOM not in presence.facilitators
