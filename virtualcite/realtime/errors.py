@@ -92,7 +92,7 @@ class ServiceUnavailable(Refused):
     """The store, Redis or the database did not answer; nothing was changed, or it is unknown."""
 
     code = "service_unavailable"
-    message = _("The desk is briefly unavailable; your place is kept. Please try again.")
+    message = _("The service is briefly unavailable; your place is kept. Please try again.")
 
 
 class InternalError(Refused):
