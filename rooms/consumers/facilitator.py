@@ -44,6 +44,12 @@ class FacilitatorSocket(RoomSocket, StaffSocket):
         self.info = await rooms_runtime().directory.room(self.slug) or self.info
         return await facilitator_of(user_id=user_id, room=self.room)
 
+    async def still_allowed(self) -> bool:
+        """Every frame: still among the room's facilitators, as the directory (at most 5 s
+        old, and holding only active accounts with the role) has them."""
+        info = await rooms_runtime().directory.room(self.slug)
+        return info is not None and str(self.user_id) in info.facilitator_ids
+
     async def release(self) -> None:
         facilitator_id, self.present_as = self.present_as, None
         if facilitator_id is not None and presence.remove_facilitator(self.slug, facilitator_id,

@@ -177,21 +177,35 @@ async def test_only_the_rooms_facilitators_may_host_it() -> None:
     await closed_with(unknown, CloseCode.UNKNOWN_ROOM)
 
 
-async def test_a_facilitator_taken_off_the_room_is_refused_at_the_next_check(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_facilitator_taken_off_the_room_or_out_of_the_role_is_refused_at_once() -> None:
     from channels.db import database_sync_to_async
+    from django.contrib.auth.models import Group
 
     from rooms.models import Room
+    from virtualcite.models import StaffProfile
 
     nadia = await facilitator()
-    monkeypatch.setattr("virtualcite.realtime.staff_auth.ROLE_RECHECK_SECONDS", 0.0)
     await database_sync_to_async(
         lambda: Room.objects.get(slug=ROOM).facilitators.clear())()
-    rooms_runtime().directory.invalidate()
-
-    await nadia.send(type="next_step")
+    rooms_runtime().directory.invalidate()  # as after its 5 s
+    await nadia.send(type="next_step")  # the very next frame, not 30 s later
     await refused(nadia, "forbidden")
     await closed_with(nadia, CloseCode.FORBIDDEN)
+
+    def put_back_on_the_room() -> StaffProfile:
+        profile = StaffProfile.objects.get(user__username="nadia")
+        Room.objects.get(slug=ROOM).facilitators.add(profile)
+        return profile
+
+    profile = await database_sync_to_async(put_back_on_the_room)()
+    rooms_runtime().directory.invalidate()
+    again = await facilitator(open_room=False)
+    await database_sync_to_async(
+        lambda: profile.user.groups.remove(Group.objects.get(name="facilitator")))()
+    rooms_runtime().directory.invalidate()
+    await again.send(type="message", text="Encore là ?")
+    await refused(again, "forbidden")
+    await closed_with(again, CloseCode.FORBIDDEN)
 
 
 async def test_two_facilitators_co_run_a_room_and_it_pauses_only_when_both_are_gone() -> None:

@@ -44,8 +44,9 @@ class StaffSocket(RealtimeSocket):
     """A logged-in staff member's socket (a counsellor's, a facilitator's).
 
     Who they are is loaded at the handshake (`load_staff`, None when they may not use the
-    route) and loaded again on the first frame after every ROLE_RECHECK_SECONDS: a right
-    withdrawn meanwhile answers `forbidden`, closes with 4003 and calls `staff_withdrawn`.
+    route) and loaded again on the first frame after every ROLE_RECHECK_SECONDS; a route may
+    also check every frame cheaply (`still_allowed`). A right withdrawn meanwhile answers
+    `forbidden`, closes with 4003 and calls `staff_withdrawn`.
     """
 
     staff: Any = None
@@ -56,6 +57,10 @@ class StaffSocket(RealtimeSocket):
 
     async def staff_withdrawn(self) -> None:
         """Hook: give back at once what the member held (their right is gone)."""
+
+    async def still_allowed(self) -> bool:
+        """Hook: a check cheap enough for every frame (a cached directory), between reloads."""
+        return True
 
     async def admit_staff(self) -> None:
         """At the handshake, after the accept: close 4001 without a login, 4003 without the
@@ -76,10 +81,11 @@ class StaffSocket(RealtimeSocket):
         if time.monotonic() - self.checked_at > ROLE_RECHECK_SECONDS:
             self.staff = await self.load_staff(self.user_id)
             self.checked_at = time.monotonic()
-            if self.staff is None:
-                await self.send_error(Forbidden)
-                await self.close_with(CloseCode.FORBIDDEN)
-                await self.staff_withdrawn()
-                await self.end_of_life()
-                return
+        if self.staff is None or not await self.still_allowed():
+            self.staff = None
+            await self.send_error(Forbidden)
+            await self.close_with(CloseCode.FORBIDDEN)
+            await self.staff_withdrawn()
+            await self.end_of_life()
+            return
         await super().receive(text_data=text_data, bytes_data=bytes_data)
