@@ -2,84 +2,31 @@
 
 Arbitrary text (JSON-ish values, frames a little wrong, valid frames, garbage) and bytes go to
 a visitor socket holding a place and to a counsellor socket on shift, through the real
-consumers. Properties: every answer is a frame of SERVER_FRAMES whose error codes are in
-chat/codes.py; the socket still answers a ping unless it was closed with a documented code;
-and once the socket is closed its presence is released: the desk's state (read through the
-store) no longer holds the visitor as connected, and a maintenance step no longer renews the
-visitor's or the counsellor's lease.
+consumers. Properties: every answer is a frame of SERVER_FRAMES whose error codes are
+documented (virtualcite/realtime/errors.py); the socket still answers a ping unless it was
+closed with a documented code; and once the socket is closed its presence is released: the
+desk's state (read through the store) no longer holds the visitor as connected, and a
+maintenance step no longer renews the visitor's or the counsellor's lease.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import given
 
-from chat.frames import SERVER_FRAMES
 from chat.presence import presence
 from chat.runtime import desk_runtime
-from tests.frame_inputs import texts
-from tests.integration.desk_client import DeskClient
+from tests.integration.fuzzing import FUZZ_SETTINGS, answers_until_pong, inputs, send_all
 from tests.integration.people import counsellor, waiting_visitor
-from virtualcite.realtime.errors import documented_codes
-from virtualcite.realtime.protocol import CloseCode
 from virtualcite.realtime.runtime import reset_runtime
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
-DOCUMENTED_CLOSES = {int(code) for code in CloseCode}
-ERROR_CODES = documented_codes()
-# A fresh desk per example keeps examples apart; the live_desk fixture's database and
-# directory stay (no example writes to them), hence the health check.
-FUZZ_SETTINGS = settings(max_examples=30, deadline=None,
-                         suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-def inputs(route: str) -> st.SearchStrategy[list[tuple[str, Any]]]:
-    """A few websocket messages: mostly text frames, sometimes binary."""
-    message = st.tuples(st.just("text"), texts(route)) | st.tuples(st.just("bytes"),
-                                                                  st.binary(max_size=64))
-    return st.lists(message, min_size=1, max_size=6)
-
-
 async def fresh_desk() -> None:
     await presence.stop()
     await reset_runtime()
-
-
-async def send_all(client: DeskClient, messages: list[tuple[str, Any]]) -> None:
-    """Each message as daphne hands it to the consumer (empty ones included)."""
-    for kind, payload in messages:
-        await client.communicator.send_input({"type": "websocket.receive", kind: payload})
-
-
-async def answers_until_pong(client: DeskClient) -> tuple[list[str], int | None]:
-    """Send a ping; read until its pong or a close. Problems seen, and the close code."""
-    problems: list[str] = []
-    await client.send(type="ping")
-    for _ in range(200):
-        try:
-            output = await client.communicator.receive_output(timeout=3)
-        except Exception as crash:  # the consumer raised: it never answered in protocol
-            return [*problems, f"the consumer crashed: {type(crash).__name__}"], 1011
-        if output["type"] == "websocket.close":
-            code = output.get("code")
-            if code not in DOCUMENTED_CLOSES:
-                problems.append(f"closed with the undocumented code {code}")
-            return problems, code
-        frame = json.loads(output["text"])
-        try:
-            SERVER_FRAMES.validate_python(frame)
-        except ValueError:
-            problems.append(f"a frame outside the protocol: {frame.get('type')!r}")
-        if frame["type"] == "error" and frame["code"] not in ERROR_CODES:
-            problems.append(f"an undocumented error code {frame['code']!r}")
-        if frame["type"] == "pong":
-            return problems, None
-    return [*problems, "no pong and no close"], None
 
 
 async def lease_renewed(read_lease: Any) -> bool:
