@@ -15,6 +15,7 @@ from rooms.core.queries import hands, position, seated, waiting
 from rooms.directory import RoomInfo
 from rooms.frames import FacilitatorCard, Me, ParticipantCard, RoomView, StepCard
 from rooms.identity import participant_handle
+from rooms.runtime import rooms_runtime
 from virtualcite.library import ResourceCard
 from virtualcite.resource_cards import resource_card
 
@@ -114,7 +115,5 @@ async def _card(resource_id: int) -> ResourceCard | None:
 
 async def current_view(info: RoomInfo) -> RoomView:
     """The room as its store holds it now (a selector: nothing is changed)."""
-    from rooms.runtime import rooms_runtime
-
     state = await rooms_runtime().store(info.slug).read()
     return await room_view(info, parts_of(info.slug, state))
