@@ -12,12 +12,12 @@ class ChatConfig(AppConfig):
         from chat.core.errors import DeskError
         from chat.core.model import DeskState
         from chat.errors import detail
-        from chat.figures import EndedConversationFigures
+        from chat.figures import VisitFigures
         from chat.publisher import DeskPublisher
         from chat.runtime import DESK_APP
         from virtualcite.realtime.errors import register_refusals
         from virtualcite.realtime.runtime import AppSpec, register
 
         register(AppSpec(name=DESK_APP, state_factory=DeskState,
-                         handlers=(EndedConversationFigures, DeskPublisher)))
+                         handlers=(VisitFigures, DeskPublisher)))
         register_refusals(DeskError, detail=detail)

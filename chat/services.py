@@ -17,7 +17,7 @@ from channels.db import database_sync_to_async
 
 from chat.core import desk
 from chat.core import events as ev
-from chat.core.errors import InvalidCapacity, UnknownTicket
+from chat.core.errors import DeskError, InvalidCapacity, UnknownTicket
 from chat.core.model import DeskState
 from chat.core.reform import (
     CounsellorMemento,
@@ -28,11 +28,11 @@ from chat.core.reform import (
 from chat.errors import NoConversation
 from chat.frames import VisitorState
 from chat.identity import new_pseudonym, visitor_group
-from chat.models import ConversationRecord
 from chat.outcomes import OUTCOME_TAGS
 from chat.runtime import desk_config, desk_runtime
 from chat.selectors import StaffMember, offered_token
 from chat.snapshots import visitor_state
+from virtualcite.figures.models import VisitRecord
 from virtualcite.realtime.errors import Forbidden
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, MAX_CONNECTIONS_PER_TOKEN
 
@@ -89,12 +89,23 @@ async def visitor_join(*, token: str, pole: str) -> Placed:
     what the socket must remember of the place."""
     policies = await desk_runtime().directory.policies()
 
-    def change(state: DeskState, now: float) -> tuple[list[ev.Event], Placed]:
-        events = desk.visitor_join(state, token=token, pseudonym=new_pseudonym(), pole=pole,
-                                   policies=policies, now=now, config=desk_config(now))
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], Placed | DeskError]:
+        try:
+            events = desk.visitor_join(state, token=token, pseudonym=new_pseudonym(),
+                                       pole=pole, policies=policies, now=now,
+                                       config=desk_config(now))
+        except DeskError as refusal:
+            # A visit turned away still counts: its figure is the one event of the change.
+            refused = desk.join_refused(pole, refusal)
+            if refused is None:
+                raise
+            return [refused], refusal
         return events, (visitor_state(state, token), visitor_memento(state, token))
 
-    return await _run(change)
+    placed = await _run(change)
+    if isinstance(placed, DeskError):
+        raise placed
+    return placed
 
 
 async def visitor_leave(*, token: str) -> VisitorState | None:
@@ -155,8 +166,11 @@ async def visitor_end_conversation(*, token: str) -> None:
 
 async def conversation_rate(*, conversation_id: str, score: int) -> bool:
     """Store a visitor's anonymous 1–5 rating once; False if already rated or unknown."""
+    if not conversation_id:  # the visits that never reached a conversation have no id
+        return False
+
     def write() -> bool:
-        return bool(ConversationRecord.objects.filter(
+        return bool(VisitRecord.objects.filter(
             conversation_id=conversation_id, rating__isnull=True).update(rating=score))
     return bool(await database_sync_to_async(write)())
 

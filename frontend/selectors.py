@@ -109,7 +109,7 @@ def staff_roles_get(*, user: AbstractBaseUser | AnonymousUser) -> set[Role]:
 
 @dataclass(frozen=True)
 class DayFigures:
-    """What the records of today's ended conversations say (anonymous: chat/models.py)."""
+    """What today's visit records say (anonymous: virtualcite/figures/models.py)."""
 
     ended: int
     rated: int
@@ -117,14 +117,15 @@ class DayFigures:
 
 
 def conversations_today_get(*, at: datetime | None = None) -> DayFigures:
-    """Conversations ended since the Cité's midnight, with their ratings."""
+    """Conversations of visitors who arrived since the Cité's midnight, with their ratings."""
     from django.db.models import Avg, Count
 
-    from chat.models import ConversationRecord
+    from virtualcite.figures.models import VisitRecord
 
     midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
-    figures = ConversationRecord.objects.filter(ended_hour__gte=midnight).aggregate(
-        ended=Count("id"), rated=Count("rating"), average=Avg("rating"))
+    figures = VisitRecord.objects.filter(arrival_hour__gte=midnight).exclude(
+        conversation_id="").aggregate(ended=Count("id"), rated=Count("rating"),
+                                      average=Avg("rating"))
     return DayFigures(ended=figures["ended"], rated=figures["rated"],
                       average_rating=figures["average"])
 

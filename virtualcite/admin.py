@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from virtualcite.models import (
     ClosedDate,
@@ -33,6 +34,15 @@ class PoleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012 (Django's documented form)
     search_fields = ("name", "name_en", "slug")
     inlines = (OpeningHoursInline, ClosedDateInline)
+    fieldsets = (  # noqa: RUF012 (Django's documented form)
+        (None, {"fields": ("slug", "name", "name_en", "description", "description_en",
+                           "colour", "order", "active", "queue_capacity")}),
+        (_("Service level"), {"fields": ("target_wait_seconds", "target_service_level")}),
+        (_("Alerts"), {"fields": ("alert_waiting_over", "alert_wait_minutes_over",
+                                  "alert_nobody_available"),
+                       "description": _("Shown on the managers' dashboard and sent to the "
+                                        "counsellors on shift for other poles.")}),
+    )
 
 
 @admin.register(PartnerInstitution)

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "csp",
     "channels",
     "virtualcite",
+    "virtualcite.figures",
+    "virtualcite.staffing",
     "chat",
     "rooms",
     "frontend",

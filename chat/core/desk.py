@@ -29,6 +29,7 @@ from chat.core.shifts import (
 )
 from chat.core.steps import VISITOR
 from chat.core.visitors import (
+    join_refused,
     visitor_disconnect,
     visitor_heartbeat,
     visitor_join,
@@ -49,6 +50,7 @@ __all__ = [
     "counsellor_pause",
     "counsellor_remove",
     "counsellor_resume",
+    "join_refused",
     "maintain",
     "offer_accept",
     "offer_decline",

@@ -16,6 +16,7 @@ from chat.core.reasons import (
     LeaveReason,
     PauseReason,
     PositionReason,
+    RefusalReason,
     RequeueReason,
     WithdrawReason,
 )
@@ -278,3 +279,12 @@ class VisitorBlocked(Event):
     kind: ClassVar[str] = "visitor_blocked"
     token: str
     until: float
+
+
+@dataclass(frozen=True, slots=True)
+class VisitorRefused(Event):
+    """The desk refused a join: nothing changed but the figure of a visit turned away."""
+
+    kind: ClassVar[str] = "visitor_refused"
+    pole: str
+    reason: RefusalReason

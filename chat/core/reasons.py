@@ -71,3 +71,11 @@ class PositionReason(StrEnum):
     behind, so this is the only one."""
 
     REQUEUED_AHEAD = "requeued_ahead"  # a visitor was put in the queue ahead
+
+
+class RefusalReason(StrEnum):
+    """Why the desk refused a visitor's join (VisitorRefused: the refusals' figure)."""
+
+    CLOSED = "closed"  # the pole is closed now
+    FULL = "full"  # its queue is at capacity
+    BLOCKED = "blocked"  # a counsellor blocked this token

@@ -9,6 +9,7 @@ from chat.core.events import (
     Event,
     VisitorDisconnected,
     VisitorQueued,
+    VisitorRefused,
     VisitorResumed,
 )
 from chat.core.model import (
@@ -19,7 +20,7 @@ from chat.core.model import (
     Ticket,
     TicketStatus,
 )
-from chat.core.reasons import AbandonReason, EndReason, WithdrawReason
+from chat.core.reasons import AbandonReason, EndReason, RefusalReason, WithdrawReason
 from chat.core.steps import (
     end_conversation,
     finish,
@@ -62,6 +63,19 @@ def visitor_join(
     )
     rest = finish(state, [], [pole], now, config)
     return [VisitorQueued(token=token, pole=pole, position=ticket.position), *rest]
+
+
+def join_refused(pole: str, refusal: errors.DeskError) -> VisitorRefused | None:
+    """The figure of a join turned away (closed, full, blocked: a visit the desk could not
+    take); None for a refusal that is no visit (an unknown pole, a second ticket)."""
+    match refusal:
+        case errors.PoleClosed():
+            return VisitorRefused(pole=pole, reason=RefusalReason.CLOSED)
+        case errors.QueueFull():
+            return VisitorRefused(pole=pole, reason=RefusalReason.FULL)
+        case errors.TokenBlocked():
+            return VisitorRefused(pole=pole, reason=RefusalReason.BLOCKED)
+    return None
 
 
 def visitor_leave(

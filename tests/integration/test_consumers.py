@@ -11,7 +11,7 @@ from channels.db import database_sync_to_async
 
 from chat.limits import LOBBY_INTERVAL_SECONDS
 from chat.lobby import lobby_figures
-from chat.models import ConversationRecord
+from virtualcite.figures.models import VisitRecord
 from tests.integration.desk_client import DeskClient, session_headers
 from virtualcite.realtime.limits import MAX_CONNECTIONS_PER_TOKEN, MAX_MESSAGE_CHARS
 from virtualcite.realtime.protocol import CloseCode
@@ -66,8 +66,9 @@ async def test_a_visitor_is_matched_chats_both_ways_ends_and_rates() -> None:
     assert ended["can_rate"] is True
     await guest.send(type="rate", conversation=conversation, score=5)
     await guest.expect("rated")
-    record = await database_sync_to_async(ConversationRecord.objects.get)()
+    record = await database_sync_to_async(VisitRecord.objects.get)()
     assert (record.pole, record.rating, record.outcome_tags) == ("find-a-job", 5, ["information"])
+    assert (record.outcome, record.ended_by) == ("served", "counsellor")
     for client in (guest, camille):
         await client.close()
 

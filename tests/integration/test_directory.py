@@ -79,6 +79,8 @@ def test_a_manager_adds_a_pole_in_the_admin_and_it_appears_on_the_home_page(clie
             "slug": "international", "name": "Travailler à l'international", "name_en": "",
             "description": "Partir travailler à l'étranger.", "description_en": "",
             "colour": "#225577", "order": "9", "active": "on", "queue_capacity": "20",
+            "target_wait_seconds": "180", "target_service_level": "80",
+            "alert_waiting_over": "8", "alert_nobody_available": "on",
             "opening_hours-TOTAL_FORMS": "1", "opening_hours-INITIAL_FORMS": "0",
             "opening_hours-0-weekday": "0", "opening_hours-0-opens": "09:00",
             "opening_hours-0-closes": "12:00",

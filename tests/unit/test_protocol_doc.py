@@ -188,12 +188,12 @@ def test_the_doc_checks_itself_against_the_models_it_names() -> None:
     assert sections["Server frames"]["error"] == list(F.Error.model_fields)
 
 
-def test_everything_a_conversation_record_keeps_is_listed(text: str) -> None:
+def test_everything_a_visit_record_keeps_is_listed(text: str) -> None:
     # The transcript-free promise is only checkable if the doc says all that is kept.
-    from chat.models import ConversationRecord
+    from virtualcite.figures.models import VisitRecord
 
-    stored = text.split("- What is stored, when a conversation ends", 1)[1].split("\n- ", 1)[0]
-    kept = {field.name for field in ConversationRecord._meta.get_fields()} - {"id"}
+    stored = text.split("- What is stored, when a visit ends", 1)[1].split("\n- ", 1)[0]
+    kept = {field.name for field in VisitRecord._meta.get_fields()} - {"id"}
     assert {name for name in kept if f"`{name}`" not in stored} == set()
 
 

@@ -113,8 +113,9 @@ def test_each_frames_reason_literal_is_exactly_what_the_publisher_sends(
 
 def test_every_reason_of_the_core_reaches_a_frame_unchanged() -> None:
     on_the_wire = set().union(*sent_reasons().values())
-    # VisitorLeft's reason is for the figures: its `left` frame says nothing more.
+    # VisitorLeft's and VisitorRefused's reasons are for the figures: the `left` frame says
+    # nothing more, and a refused join is told by its error code.
     told = [enum for enum in vars(reasons).values() if isinstance(enum, type)
             and issubclass(enum, StrEnum) and enum is not StrEnum
-            and enum is not reasons.AbandonReason]
+            and enum not in (reasons.AbandonReason, reasons.RefusalReason)]
     assert {m.value for enum in told for m in enum} <= on_the_wire
