@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from rooms.selectors import RoomSession, next_rooms_by_pole
-from virtualcite.models import OpeningHours, Pole, Resource, Role, StaffProfile
+from virtualcite.models import OpeningHours, Pole, Resource, StaffProfile
 from virtualcite.roles import counsellor_profiles
 
 
@@ -94,17 +94,6 @@ def counsellor_profile_get(*, user: AbstractBaseUser | AnonymousUser) -> StaffPr
     if not user.is_authenticated:
         return None
     return counsellor_profiles().filter(user_id=user.pk).prefetch_related("poles").first()
-
-
-def staff_roles_get(*, user: AbstractBaseUser | AnonymousUser) -> set[Role]:
-    """The desk roles a logged-in, active user holds (a superuser counts as a manager)."""
-    if not user.is_authenticated or not user.is_active:
-        return set()
-    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
-    roles = {role for role in Role if role.value in names}
-    if getattr(user, "is_superuser", False):
-        roles.add(Role.MANAGER)
-    return roles
 
 
 @dataclass(frozen=True)

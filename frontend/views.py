@@ -21,11 +21,11 @@ from frontend.selectors import (
     library_resources_list,
     live_pole_figures_list,
     pole_cards_list,
-    staff_roles_get,
 )
 from rooms.selectors import hosted_rooms_list
 from virtualcite.models import Role
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
+from virtualcite.roles import roles_of
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     """Where a staff member lands: counsellors at their desk, managers and facilitators on a
     page saying what they can do today (a facilitator: the rooms they run, each with its host
     page); an account with no role learns it has none."""
-    roles = staff_roles_get(user=request.user)
+    roles = roles_of(request.user)
     if Role.COUNSELLOR in roles and counsellor_profile_get(user=request.user) is not None:
         return redirect("desk")
     context: dict[str, object] = {"roles": roles, "is_manager": Role.MANAGER in roles,

@@ -34,7 +34,7 @@ class PoleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}  # noqa: RUF012 (Django's documented form)
     search_fields = ("name", "name_en", "slug")
     inlines = (OpeningHoursInline, ClosedDateInline)
-    fieldsets = (  # noqa: RUF012 (Django's documented form)
+    fieldsets = (
         (None, {"fields": ("slug", "name", "name_en", "description", "description_en",
                            "colour", "order", "active", "queue_capacity")}),
         (_("Service level"), {"fields": ("target_wait_seconds", "target_service_level")}),

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, Group, Permission
 from django.db.models import QuerySet
 
 from virtualcite.models import Role, StaffProfile
@@ -55,3 +56,14 @@ def counsellor_profiles() -> QuerySet[StaffProfile]:
 def facilitator_profiles() -> QuerySet[StaffProfile]:
     """Who may run a group room (the rooms' admin form, their directory, the host socket)."""
     return profiles_with_role(Role.FACILITATOR)
+
+
+def roles_of(user: AbstractBaseUser | AnonymousUser) -> set[Role]:
+    """The roles a logged-in, active user holds (a superuser counts as a manager)."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    names = set(Group.objects.filter(user__pk=user.pk).values_list("name", flat=True))
+    roles = {role for role in Role if role.value in names}
+    if getattr(user, "is_superuser", False):
+        roles.add(Role.MANAGER)
+    return roles

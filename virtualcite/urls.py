@@ -24,5 +24,7 @@ urlpatterns = [
     path("rooms/agenda.ics", agenda_ics, name="rooms-agenda-ics"),
     # The language is in the URL (/fr/..., /en/...), never in a cookie: an unprefixed page
     # redirects to the visitor's browser language.
-    *i18n_patterns(path("", include("frontend.urls")), path("rooms/", include("rooms.urls"))),
+    *i18n_patterns(path("", include("frontend.urls")), path("rooms/", include("rooms.urls")),
+                   path("manage/", include("virtualcite.staffing.urls")),
+                   path("manage/reports/", include("virtualcite.figures.urls"))),
 ]
