@@ -12,8 +12,3 @@ def hour_of(moment: float) -> datetime:
     local = datetime.fromtimestamp(moment, tz=timezone.get_current_timezone())
     return local.replace(minute=0, second=0, microsecond=0)
 
-
-def minute_of(moment: float) -> datetime:
-    """The Cité's local minute an epoch moment falls in (the pole snapshots' step)."""
-    local = datetime.fromtimestamp(moment, tz=timezone.get_current_timezone())
-    return local.replace(second=0, microsecond=0)
