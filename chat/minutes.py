@@ -85,7 +85,7 @@ class MinuteSnapshots:
         moment = datetime.fromtimestamp(start, tz=timezone.get_current_timezone())
         rows = [snapshot_row(load, moment) for slug, load in loads.items()
                 if policies[slug].is_open or is_busy(load)]
-        wrote = await database_sync_to_async(_write)(moment, rows)
+        wrote: bool = await database_sync_to_async(_write)(moment, rows)
         self.written = start
         if wrote:
             logger.info("wrote the poles' snapshot of %s (%d poles)", moment.isoformat(),

@@ -59,3 +59,26 @@ def pole_load(state: DeskState, pole: str, now: float, config: DeskConfig = DEFA
         estimate_seconds=wait_estimate(state, pole, len(queued) + 1, now, config),
         offers_pending=sum(1 for t in queued if t.status is TicketStatus.OFFERED),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PoleStaffing:
+    """Who is on shift for a pole, by institution (the managers' dashboard: the charter's
+    neutrality makes every partner's share visible)."""
+
+    pole: str
+    online: dict[str, int]  # institution short name -> counsellors on shift for the pole
+    available: dict[str, int]  # of them, taking offers with a free slot now
+
+
+def pole_staffing(state: DeskState, pole: str, now: float) -> PoleStaffing:
+    online: dict[str, int] = {}
+    available: dict[str, int] = {}
+    for counsellor in state.counsellors.values():
+        if pole not in counsellor.poles:
+            continue
+        online[counsellor.institution] = online.get(counsellor.institution, 0) + 1
+        if can_take_offers(counsellor, now):
+            available[counsellor.institution] = available.get(counsellor.institution, 0) + 1
+    return PoleStaffing(pole=pole, online=dict(sorted(online.items())),
+                        available=dict(sorted(available.items())))

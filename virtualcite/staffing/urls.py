@@ -2,7 +2,10 @@
 
 from django.urls import path
 
+from virtualcite.staffing import views
+
 app_name = "staffing"
 
-urlpatterns: list = [
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
 ]
