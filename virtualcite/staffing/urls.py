@@ -2,7 +2,14 @@
 
 from django.urls import path
 
+from virtualcite.staffing import rota_views
+
 app_name = "staffing"
 
 urlpatterns: list = [
+    path("rota/", rota_views.rota, name="rota"),
+    path("rota/shifts/new/", rota_views.shift_new, name="rota-shift-new"),
+    path("rota/shifts/<int:pk>/", rota_views.shift_edit, name="rota-shift-edit"),
+    path("rota/shifts/<int:pk>/delete/", rota_views.shift_delete, name="rota-shift-delete"),
+    path("rota/copy/", rota_views.week_copy, name="rota-copy"),
 ]
