@@ -176,6 +176,14 @@ def test_the_form_refuses_a_foreign_pole_and_a_double_booking_with_their_reasons
     assert PlannedShift.objects.count() == 1
 
 
+def test_the_form_refuses_a_day_outside_the_rotas_range(camille: StaffProfile,
+                                                         jobs: Pole) -> None:
+    form = PlannedShiftForm({"counsellor": camille.pk, "poles": [jobs.pk],
+                             "day": "9999-12-31", "starts": "18:00", "ends": "00:00"})
+    assert not form.is_valid()
+    assert "day" in form.errors
+
+
 def test_only_who_may_counsel_can_be_chosen(camille: StaffProfile, jobs: Pole) -> None:
     facilitator = staff("nadia", Role.FACILITATOR, poles=[jobs])
     form = PlannedShiftForm({"counsellor": facilitator.pk, "poles": [jobs.pk],
@@ -461,7 +469,8 @@ def test_the_week_page_marks_today_and_links_the_weeks_around_it(
     english = client.get(f"/en/manage/rota/?week={MONDAY.isoformat()}").content.decode()
     assert "week of Monday 3 March 2031" in english
     assert '<th scope="col">Find a job</th>' in english
-    assert client.get(f"{ROTA}?week=not-a-date").status_code == 200  # this week instead
+    for odd in ("not-a-date", "9999-12-31", "0001-01-01"):  # this week instead
+        assert 'aria-current="date"' in client.get(f"{ROTA}?week={odd}").content.decode()
 
 
 def test_the_week_page_costs_the_same_queries_however_many_shifts(

@@ -11,12 +11,14 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from virtualcite.models import Pole, StaffProfile
 from virtualcite.roles import counsellor_profiles
 from virtualcite.staffing.models import PlannedShift, poles_errors
+from virtualcite.staffing.rota import FIRST_DAY, LAST_DAY
 
 MIDNIGHT = time(0, 0)
 
@@ -39,11 +41,13 @@ class PlannedShiftForm(forms.ModelForm):
     poles = PoleChoices(label=_("Poles"), queryset=Pole.objects.active(),
                         widget=forms.CheckboxSelectMultiple,
                         help_text=_("Among the counsellor's own poles."))
-    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"},
-                                                                  format="%Y-%m-%d"))
-    starts = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"},
+    day = forms.DateField(
+        label=_("Day"), validators=[MinValueValidator(FIRST_DAY), MaxValueValidator(LAST_DAY)],
+        widget=forms.DateInput(attrs={"type": "date", "min": FIRST_DAY.isoformat(),
+                                      "max": LAST_DAY.isoformat()}, format="%Y-%m-%d"))
+    starts = forms.TimeField(label=_("Start time"), widget=forms.TimeInput(attrs={"type": "time"},
                                                                       format="%H:%M"))
-    ends = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"},
+    ends = forms.TimeField(label=_("End time"), widget=forms.TimeInput(attrs={"type": "time"},
                                                                   format="%H:%M"),
                            help_text=_("00:00 means midnight, the end of the day."))
 
@@ -64,7 +68,8 @@ class PlannedShiftForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         """Set the span on the shift before the model checks it (ModelForm's _post_clean),
         and check the poles against the counsellor's, which the model cannot before saving."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, starts, ends = cleaned.get("day"), cleaned.get("starts"), cleaned.get("ends")
         if day is not None and starts is not None and ends is not None:
             self.instance.starts_at = timezone.make_aware(datetime.combine(day, starts))

@@ -18,6 +18,10 @@ from virtualcite.roles import counsellor_profiles
 from virtualcite.staffing.models import PlannedShift
 
 WEEK_DAYS = 7
+# The days a rota may show or plan: a date outside is a typing mistake (and the far ends of
+# `date` overflow the week's arithmetic).
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
 
 
 @dataclass(frozen=True)

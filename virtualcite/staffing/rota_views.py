@@ -18,17 +18,19 @@ from django.views.decorators.http import require_POST
 from virtualcite.manager_access import manager_required
 from virtualcite.staffing.forms import PlannedShiftForm
 from virtualcite.staffing.models import PlannedShift
-from virtualcite.staffing.rota import rota_week, week_start
+from virtualcite.staffing.rota import FIRST_DAY, LAST_DAY, rota_week, week_start
 from virtualcite.staffing.rota_services import rota_week_copy
 
 
 def _day_param(request: HttpRequest, name: str) -> date | None:
-    """An ISO date from the query string or the form, or None when absent or malformed."""
+    """An ISO date from the query string or the form, or None when absent, malformed or out of
+    the rota's range."""
     value = request.POST.get(name) if request.method == "POST" else request.GET.get(name)
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _week_url(day: date) -> str:

@@ -1,12 +1,12 @@
 """The managers' staffing pages, under the language prefix (/fr/manage/...)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
 from virtualcite.staffing import rota_views
 
 app_name = "staffing"
 
-urlpatterns: list = [
+urlpatterns: list[URLPattern] = [
     path("rota/", rota_views.rota, name="rota"),
     path("rota/shifts/new/", rota_views.shift_new, name="rota-shift-new"),
     path("rota/shifts/<int:pk>/", rota_views.shift_edit, name="rota-shift-edit"),
