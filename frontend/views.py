@@ -7,6 +7,7 @@ from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from frontend.selectors import (
     counsellor_profile_get,
@@ -20,6 +21,7 @@ from rooms.selectors import hosted_rooms_list
 from virtualcite.models import Role
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 from virtualcite.roles import roles_of
+from virtualcite.staffing.rota import next_shifts
 
 # What the page's socket needs from chat/limits.py (frontend/static/frontend/js/socket.js), as
 # strings of milliseconds: a float would be rendered "10,0" on French pages.
@@ -46,8 +48,9 @@ def desk(request: HttpRequest) -> HttpResponse:
         "capacity": profile.max_conversations,
         "resources": desk_resource_cards_list(),
     }
-    return render(request, "frontend/desk.html", {"profile": profile, "desk_data": desk_data,
-                                                  "socket_timing": SOCKET_TIMING})
+    return render(request, "frontend/desk.html", {
+        "profile": profile, "desk_data": desk_data, "socket_timing": SOCKET_TIMING,
+        "next_shifts": next_shifts(profile, at=timezone.now())})
 
 
 def library(request: HttpRequest, pole_slug: str) -> HttpResponse:

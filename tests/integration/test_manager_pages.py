@@ -8,7 +8,7 @@ from django.test import Client
 
 from virtualcite.demo import load_demo
 
-MANAGER_PAGES = ["/fr/manage/", "/en/manage/"]
+MANAGER_PAGES = ["/fr/manage/", "/en/manage/", "/fr/manage/rota/"]
 
 
 @pytest.fixture
