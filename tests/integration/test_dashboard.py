@@ -91,3 +91,29 @@ async def test_a_running_room_shows_with_its_attendance() -> None:
     closed = await marc.expect("dashboard", timeout=10)
     while closed["rooms"]:
         closed = await marc.expect("dashboard", timeout=10)
+
+
+async def test_the_rota_planned_now_shows_beside_those_online() -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from virtualcite.models import Pole, StaffProfile
+    from virtualcite.staffing.models import PlannedShift
+
+    marc = await dashboard_socket()
+    await marc.send(type="hello")
+    before = pole(await marc.expect("dashboard"), "create-business")["planned"]
+
+    def plan() -> None:
+        now = timezone.now()
+        shift = PlannedShift.objects.create(
+            counsellor=StaffProfile.objects.get(user__username="sofia"),
+            starts_at=now - timedelta(minutes=5), ends_at=now + timedelta(hours=1))
+        shift.poles.set([Pole.objects.get(slug="create-business")])
+
+    await database_sync_to_async(plan)()
+    frame = await marc.expect("dashboard", timeout=10)
+    while pole(frame, "create-business")["planned"] == before:
+        frame = await marc.expect("dashboard", timeout=10)
+    assert pole(frame, "create-business")["planned"] == before + 1

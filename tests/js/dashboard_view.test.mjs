@@ -9,7 +9,7 @@ const level = (today) => ({ target_wait_seconds: 180, target_level: 80, today,
                             answered_in_time: 0, counted: 0 });
 const pole = (extra = {}) => ({
   slug: "find-a-job", name: "Find a job", colour: "#1f5f8b", open: true, waiting: 3,
-  longest_wait: 250, estimate_seconds: 400, counsellors_online: 2, counsellors_available: 1,
+  longest_wait: 250, estimate_seconds: 400, counsellors_online: 2, counsellors_available: 1, planned: 3,
   by_institution: [{ institution: "France Travail", online: 2, available: 1 }],
   conversations: 4, offers_pending: 1, service_level: level(0.75), ...extra });
 
@@ -30,7 +30,7 @@ test("each partner's counsellors are listed with how many are available", () => 
 
 test("a pole's row gives every column, a closed idle pole without waits", () => {
   assert.deepEqual(poleCells(pole()), ["Find a job", "3", "4 min", "about 7 minutes",
-                                       "75 % (aim 80 % in 3 min)", "2 (1)",
+                                       "75 % (aim 80 % in 3 min)", "2 (1)", "3",
                                        "France Travail 2 (1)", "4", "1"]);
   const closed = poleCells(pole({ open: false, waiting: 0, estimate_seconds: null }));
   assert.deepEqual(closed.slice(0, 4), ["Find a job (closed)", "0", "–", "–"]);

@@ -1,6 +1,7 @@
-"""What the managers' dashboard shows: every pole's live load, who staffs it by institution,
-today's service level, and the rooms running; and the day's series from the minute
-snapshots. Built from one read of the desk, one per running room and two small queries."""
+"""What the managers' dashboard shows: every pole's live load, who staffs it by institution
+against whom the rota plans, today's service level, and the rooms running; and the day's
+series from the minute snapshots. Built from one read of the desk, one per room and a few
+small queries."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from chat.selectors import pole_overview
 from rooms.overview import running_rooms
 from virtualcite.figures.models import PoleMinute
 from virtualcite.figures.service import ServiceLevel, service_levels
+from virtualcite.staffing.rota import planned_at
 from virtualcite.staffing.frames import (
     Dashboard,
     DaySeries,
@@ -37,9 +39,11 @@ async def dashboard(language: str) -> Dashboard:
     overview = await pole_overview(pole.slug for pole in poles)
     levels = await database_sync_to_async(service_levels)(
         since=midnight(), targets={pole.slug: pole.target_wait_seconds for pole in poles})
+    planned = await database_sync_to_async(planned_at)(timezone.now())
     rooms = await running_rooms()
     return Dashboard(
-        poles=[_pole_board(pole, *overview[pole.slug], levels.get(pole.slug), language)
+        poles=[_pole_board(pole, *overview[pole.slug], levels.get(pole.slug),
+                           len(planned.get(pole.slug, ())), language)
                for pole in poles],
         rooms=[RoomBoard(slug=room.slug, title=room.title, pole=room.pole,
                          status="paused" if room.status == "paused" else "open",
@@ -50,14 +54,14 @@ async def dashboard(language: str) -> Dashboard:
 
 
 def _pole_board(pole: PoleInfo, load: PoleLoad, staffing: PoleStaffing,
-                level: ServiceLevel | None, language: str) -> PoleBoard:
+                level: ServiceLevel | None, planned: int, language: str) -> PoleBoard:
     level = level or ServiceLevel(answered_in_time=0, counted=0)
     return PoleBoard(
         slug=pole.slug, name=pole.name(language), colour=pole.colour, open=pole.is_open,
         waiting=load.waiting, longest_wait=round(load.longest_wait, 1),
         estimate_seconds=load.estimate_seconds,
         counsellors_online=load.counsellors_online,
-        counsellors_available=load.counsellors_available,
+        counsellors_available=load.counsellors_available, planned=planned,
         by_institution=[InstitutionCount(institution=name, online=count,
                                          available=staffing.available.get(name, 0))
                         for name, count in staffing.online.items()],

@@ -42,6 +42,7 @@ class PoleBoard(Frame):
     estimate_seconds: float | None
     counsellors_online: int
     counsellors_available: int
+    planned: int  # counsellors the rota plans on this pole now
     by_institution: list[InstitutionCount]
     conversations: int
     offers_pending: int

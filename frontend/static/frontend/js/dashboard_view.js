@@ -35,6 +35,7 @@ export function poleCells(pole) {
     pole.waiting || pole.open ? formatEstimate(pole.estimate_seconds) : "–",
     serviceLevelText(pole.service_level),
     `${pole.counsellors_online} (${pole.counsellors_available})`,
+    String(pole.planned),
     institutionsText(pole.by_institution),
     String(pole.conversations),
     String(pole.offers_pending),
