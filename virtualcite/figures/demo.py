@@ -189,9 +189,8 @@ class _Simulation:
         counsellors = pole.counsellors(moment)
         patience = rng.expovariate(1 / MEAN_PATIENCE_SECONDS)
         if counsellors == 0:
-            wait = round(min(patience, 3600))
             outcome = Outcome.ABANDONED if rng.random() < 0.85 else Outcome.LOST
-            return _Leg(pole.slug, queued_at, wait, None, outcome,
+            return _Leg(pole.slug, queued_at, round(min(patience, 3600)), None, outcome,
                         EndedBy.VISITOR if outcome == Outcome.ABANDONED else "")
         load = (pole.arrival_rate(moment) * MEAN_CONVERSATION_SECONDS / 3600
                 / (counsellors * SLOTS_PER_COUNSELLOR))

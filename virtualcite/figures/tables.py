@@ -236,13 +236,16 @@ class Table:
 
     def headers(self) -> list[tuple[str, Promise | str]]:
         """(key, label) of each column: the key is the CSV's header of the same figure."""
-        lead = {Lead.TARGET: [(Lead.TARGET.value, _("Target"))],
-                Lead.SHARE: [(SHARE.key, SHARE.label)]}.get(self.lead, [])
+        lead: list[tuple[str, Promise | str]] = []
+        if self.lead is Lead.TARGET:
+            lead = [(Lead.TARGET.value, _("Target"))]
+        elif self.lead is Lead.SHARE:
+            lead = [(SHARE.key, SHARE.label)]
         return lead + [(column.key, column.label) for column in self.columns]
 
     def cells(self, row: Row) -> list[str]:
-        lead = {Lead.TARGET: [target_text(row.pole)],
-                Lead.SHARE: [page_value(SHARE, row.share)]}.get(self.lead, [])
+        lead = ([target_text(row.pole)] if self.lead is Lead.TARGET
+                else [page_value(SHARE, row.share)] if self.lead is Lead.SHARE else [])
         return lead + [page_value(column, column.value(row.figures)) if row.applies(column)
                        else NO_VALUE for column in self.columns]
 

@@ -24,5 +24,5 @@ class Command(BaseCommand):
             return
         counts = demo_figures_load(weeks=weeks)
         self.stdout.write(f"virtualcite: demo figures loaded ({counts.visits} visits, "
-                          f"{counts.rooms} room sessions, {counts.minutes} pole minutes, "
-                          f"{weeks} weeks).")
+                          f"{counts.rooms} room sessions, {counts.minutes} pole minutes "
+                          f"over the last {weeks} week(s)).")
