@@ -45,6 +45,7 @@ class Column:
     kind: Kind = Kind.COUNT
     # False for the queue's figures: a visit has an institution only once a counsellor took it.
     per_institution: bool = True
+    on_page: bool = True  # False: in the CSV only (the page's tables stay narrow enough)
 
 
 def csv_value(column: Column, value: float | int | None) -> str:
@@ -124,6 +125,7 @@ RATING_MEAN = Column("rating_mean", _("Mean rating (out of 5)"), lambda f: f.rat
 
 GROUPS = (
     Group("queues", _("Visits and queues"), (
+        SERVICE_LEVEL,
         VISITS,
         Column("refused", _("Refused"), lambda f: f.refused, per_institution=False),
         Column("queued", _("Queued"), lambda f: f.queued, per_institution=False),
@@ -134,8 +136,7 @@ GROUPS = (
         Column("lost_waiting", _("Lost while waiting"), lambda f: f.lost_waiting,
                per_institution=False),
         Column("answered_in_time", _("Answered within the target"),
-               lambda f: f.answered_in_time, per_institution=False),
-        SERVICE_LEVEL,
+               lambda f: f.answered_in_time, per_institution=False, on_page=False),
     )),
     Group("times", _("Waits and durations"), (
         WAIT_P50, WAIT_P90, DURATION_P50,
@@ -314,7 +315,8 @@ def bucket_rows(report: Report) -> list[Row]:
 def group_table(report: Report, key: str) -> Table:
     """One theme's table: every pole with figures, then all poles together."""
     group = GROUP[key]
-    return Table(id=f"table-{key}", title=group.title, columns=group.columns,
+    return Table(id=f"table-{key}", title=group.title,
+                 columns=tuple(column for column in group.columns if column.on_page),
                  rows=[*pole_rows(report), total_row(report)],
                  lead=Lead.TARGET if key == "queues" else Lead.NONE)
 
