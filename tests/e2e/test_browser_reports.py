@@ -23,9 +23,9 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 # The total of every pole's visits in a chart, and the number of its datasets.
 CHART_TOTALS = """(id) => {
-  const chart = window.Chart.getChart(document.getElementById(id));
-  return [chart.data.datasets.length,
-          chart.data.datasets.reduce((sum, set) => sum + set.data.reduce((a, b) => a + (b || 0), 0), 0)];
+  const sets = window.Chart.getChart(document.getElementById(id)).data.datasets;
+  const total = (values) => values.reduce((sum, value) => sum + (value || 0), 0);
+  return [sets.length, sets.reduce((sum, set) => sum + total(set.data), 0)];
 }"""
 
 

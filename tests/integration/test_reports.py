@@ -248,6 +248,9 @@ def test_a_malformed_period_is_refused_and_a_year_out_of_range_is_not_found() ->
     assert client.get("/en/manage/reports/?period=day&date=2026-02-30").status_code == 400
     assert client.get("/en/manage/reports/export.csv?date=nope").status_code == 400
     assert client.get("/en/manage/reports/year/1900/").status_code == 404
+    first = client.get("/en/manage/reports/?period=year&date=1970-06-01").content.decode()
+    assert 'id="next-period"' in first and 'id="previous-period"' not in first
+    assert client.get("/en/manage/reports/year/9998/").status_code == 200
 
 
 class Tables(HTMLParser):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -48,6 +49,14 @@ def _query(period: Period, *, include_demo: bool) -> str:
     return f"?period={period.kind.value}&date={period.start.isoformat()}{demo}"
 
 
+def _step(to: Callable[[], Period], *, include_demo: bool) -> str | None:
+    """The query of the period before or after, None at the edge of the years read."""
+    try:
+        return _query(to(), include_demo=include_demo)
+    except InvalidPeriod:
+        return None
+
+
 def _context(report: Report) -> dict[str, Any]:
     period, include_demo = report.period, report.include_demo
     group = {key: tables.group_table(report, key) for key in PAGE_GROUPS}
@@ -65,8 +74,8 @@ def _context(report: Report) -> dict[str, Any]:
                    "query": _query(Period.containing(kind, period.start),
                                    include_demo=include_demo)} for kind in PeriodKind],
         "query": _query(period, include_demo=include_demo),
-        "previous_query": _query(period.previous(), include_demo=include_demo),
-        "next_query": _query(period.following(), include_demo=include_demo),
+        "previous_query": _step(period.previous, include_demo=include_demo),
+        "next_query": _step(period.following, include_demo=include_demo),
         "other_demo_query": _query(period, include_demo=not include_demo),
     }
 
