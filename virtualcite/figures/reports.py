@@ -405,7 +405,8 @@ def _room_rows(start: datetime, end: datetime,
 
 
 def report_get(*, period: Period, include_demo: bool = True) -> Report:
-    """Every figure of `period`, in three queries (four without the demo rows)."""
+    """Every figure of `period`, in three queries (one or two more without the demo rows, to
+    say whether the period had any)."""
     start, end = period.bounds()
     directory = {pole.slug: pole for pole in pole_targets_list()}
     total = _Tally()

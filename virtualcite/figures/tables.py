@@ -234,6 +234,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[Row]
     lead: Lead = Lead.NONE
+    row_label: Promise | str = _("Pole")  # the header of the rows' names
 
     def headers(self) -> list[tuple[str, Promise | str]]:
         """(key, label) of each column: the key is the CSV's header of the same figure."""
@@ -323,14 +324,15 @@ def group_table(report: Report, key: str) -> Table:
 
 def institution_table(report: Report) -> Table:
     return Table(id="table-institutions", title=_("By partner institution"),
-                 columns=INSTITUTION_COLUMNS, rows=institution_rows(report), lead=Lead.SHARE)
+                 columns=INSTITUTION_COLUMNS, rows=institution_rows(report), lead=Lead.SHARE,
+                 row_label=_("Institution"))
 
 
 def bucket_table(report: Report) -> Table:
     titles = {PeriodKind.DAY: _("Hour by hour"), PeriodKind.MONTH: _("Day by day"),
               PeriodKind.YEAR: _("Month by month")}
     return Table(id="table-buckets", title=titles[report.period.kind], columns=BUCKET_COLUMNS,
-                 rows=bucket_rows(report))
+                 rows=bucket_rows(report), row_label=_("When"))
 
 
 def csv_rows(report: Report) -> Iterable[list[str]]:
