@@ -367,7 +367,7 @@ def test_the_page_draws_from_its_json_says_demo_and_links_its_exports() -> None:
 
 def test_the_managers_page_links_to_the_reports() -> None:
     page = client_of(staff("marc", Role.MANAGER)).get("/en/staff/").content.decode()
-    assert 'id="reports-link" class="button-link secondary" href="/en/manage/reports/"' in page
+    assert 'id="reports-link" class="button-link" href="/en/manage/reports/"' in page
 
 
 # --- bounded queries ------------------------------------------------------------------------
