@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from rooms.models import Room, ScheduleKind
+from virtualcite.figures.clock import hour_of
 from virtualcite.figures.models import (
     EndedBy,
     Outcome,
@@ -244,16 +245,11 @@ def _directory(first_day: date) -> list[_Pole]:
             for order, pole in enumerate(poles)]
 
 
-def _hour_of(moment: float, zone: tzinfo) -> datetime:
-    """The local hour of arrival, the finest time a visit's figure keeps (chat/figures.py)."""
-    return datetime.fromtimestamp(moment, tz=zone).replace(minute=0, second=0, microsecond=0)
-
-
-def _visit_records(legs: list[_Leg], now: float, zone: tzinfo) -> list[VisitRecord]:
+def _visit_records(legs: list[_Leg], now: float) -> list[VisitRecord]:
     """The records the desk would have written by `now`: one per leg that has ended."""
     return [VisitRecord(conversation_id=leg.conversation_id, pole=leg.pole,
                         institution=leg.institution,
-                        arrival_hour=_hour_of(leg.queued_at, zone), wait_seconds=leg.wait,
+                        arrival_hour=hour_of(leg.queued_at), wait_seconds=leg.wait,
                         duration_seconds=leg.duration, outcome=leg.outcome,
                         ended_by=leg.ended_by, outcome_tags=list(leg.tags), rating=leg.rating,
                         is_demo=True)
@@ -354,7 +350,7 @@ def demo_figures_load(*, now: datetime | None = None,
         for pole in simulation.poles:
             simulation.run_day(pole, day, growth)
     visits = VisitRecord.objects.bulk_create(
-        _visit_records(simulation.legs, local_now.timestamp(), zone), batch_size=2000)
+        _visit_records(simulation.legs, local_now.timestamp()), batch_size=2000)
     rooms = RoomAttendance.objects.bulk_create(_room_sessions(first_day, local_now))
     minutes_from = datetime.combine(today - timedelta(days=MINUTE_DAYS - 1), time(0),
                                     tzinfo=zone)

@@ -20,7 +20,8 @@ conversation that followed it, if any, or one join the desk refused):
 - **abandonment rate**: abandoned / queued.
 - **service level**: conversations that began within their pole's target wait / queued; a
   visitor who gave up or was lost counts as not answered in time, however short the wait
-  (no "short abandon" is forgiven).
+  (no "short abandon" is forgiven). The rule is the dashboard's (virtualcite/figures/
+  service.py), applied here row by row.
 - **waits**: the waits of the conversations (time to reach a counsellor); the waits of those
   who gave up are measured by the abandonment rate, not here.
 - **durations**: of the conversations: median, 90th percentile, mean, total hours.
@@ -51,11 +52,11 @@ from django.utils import timezone
 from virtualcite.figures.models import (
     CONTINUED,
     GAVE_UP,
-    REFUSED,
     Outcome,
     RoomAttendance,
     VisitRecord,
 )
+from virtualcite.figures.service import answered_in_time, counted
 from virtualcite.models import DEFAULT_TARGET_SERVICE_LEVEL, DEFAULT_TARGET_WAIT_SECONDS, Pole
 
 RATING_SCORES = (1, 2, 3, 4, 5)
@@ -234,7 +235,7 @@ class _Tally:
         self.outcomes[leg.outcome] += 1
         if leg.outcome not in CONTINUED:
             self.visits += 1
-        if leg.outcome in REFUSED:
+        if not counted(leg.outcome):
             self.refused += 1
             return
         self.queued += 1
@@ -245,9 +246,9 @@ class _Tally:
                 self.lost_waiting += 1
             return
         self.waits.append(leg.wait_seconds)
-        self.answered_in_time += bool(answered_in_time(
-            outcome=leg.outcome, has_conversation=True, wait_seconds=leg.wait_seconds,
-            target_wait_seconds=target_wait_seconds))
+        self.answered_in_time += answered_in_time(
+            has_conversation=True, wait_seconds=leg.wait_seconds,
+            target_wait_seconds=target_wait_seconds)
         if leg.duration_seconds is not None:
             self.durations.append(leg.duration_seconds)
         self.tags.update(leg.outcome_tags)
@@ -461,55 +462,3 @@ def _demo_rows_exist(start: datetime, end: datetime) -> bool:
                                        is_demo=True).exists()
             or RoomAttendance.objects.filter(opened_hour__gte=start, opened_hour__lt=end,
                                              is_demo=True).exists())
-
-
-@dataclass(frozen=True)
-class ServiceLevel:
-    """A pole's service level over some span, against its target."""
-
-    queued: int
-    answered_in_time: int
-    target_wait_seconds: int
-    target_service_level: int
-
-    @property
-    def level(self) -> float | None:
-        return ratio(self.answered_in_time, self.queued)
-
-    @property
-    def target_met(self) -> bool | None:
-        level = self.level
-        return None if level is None else level >= self.target_service_level
-
-
-def answered_in_time(*, outcome: str, has_conversation: bool, wait_seconds: int,
-                     target_wait_seconds: int) -> bool | None:
-    """Whether one leg counts for the service level: True answered within the target, False
-    queued but not, None a refused join (not in the service level at all)."""
-    if outcome in REFUSED:
-        return None
-    return has_conversation and wait_seconds <= target_wait_seconds
-
-
-def service_levels_get(*, start: datetime, end: datetime,
-                       include_demo: bool = True) -> dict[str, ServiceLevel]:
-    """Each pole's service level over the visits that arrived in [start, end), in two
-    queries: the same definition as the reports, for the live dashboard's "today"."""
-    targets = {pole.slug: pole for pole in pole_targets_list()}
-    counts: dict[str, list[int]] = {}
-    for leg, _is_demo in _visit_rows(start, end, include_demo):
-        if leg.pole not in targets:
-            targets[leg.pole] = _unknown_pole(leg.pole)
-        in_time = answered_in_time(outcome=leg.outcome, has_conversation=leg.has_conversation,
-                                   wait_seconds=leg.wait_seconds,
-                                   target_wait_seconds=targets[leg.pole].target_wait_seconds)
-        if in_time is None:
-            continue
-        queued_and_in_time = counts.setdefault(leg.pole, [0, 0])
-        queued_and_in_time[0] += 1
-        queued_and_in_time[1] += in_time
-    return {slug: ServiceLevel(queued=queued, answered_in_time=in_time,
-                               target_wait_seconds=targets[slug].target_wait_seconds,
-                               target_service_level=targets[slug].target_service_level)
-            for slug, (queued, in_time) in counts.items()}
-

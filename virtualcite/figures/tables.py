@@ -28,6 +28,7 @@ from virtualcite.figures.reports import (
 )
 
 NO_VALUE = "–"
+POLE = _("Pole")
 
 
 class Kind(Enum):
@@ -234,7 +235,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[Row]
     lead: Lead = Lead.NONE
-    row_label: Promise | str = _("Pole")  # the header of the rows' names
+    row_label: Promise | str = POLE  # the header of the rows' names
 
     def headers(self) -> list[tuple[str, Promise | str]]:
         """(key, label) of each column: the key is the CSV's header of the same figure."""
