@@ -25,6 +25,18 @@ class ServiceLevel:
         return self.answered_in_time / self.counted if self.counted else None
 
 
+def counted(outcome: str) -> bool:
+    """Whether a leg counts in the service level: it waited in a queue (not a refused join)."""
+    return outcome not in REFUSED
+
+
+def answered_in_time(*, has_conversation: bool, wait_seconds: int,
+                     target_wait_seconds: int) -> bool:
+    """Whether a counted leg reached a counsellor within its pole's target wait (the reports
+    apply the same rule row by row, virtualcite/figures/reports.py)."""
+    return has_conversation and wait_seconds <= target_wait_seconds
+
+
 def service_levels(*, since: datetime, until: datetime | None = None,
                    targets: dict[str, int]) -> dict[str, ServiceLevel]:
     """Each pole's service level over the visits that arrived from `since` (one query);
@@ -37,7 +49,8 @@ def service_levels(*, since: datetime, until: datetime | None = None,
     for pole, conversation, wait in rows.values_list("pole", "conversation_id",
                                                      "wait_seconds"):
         counted[pole] = counted.get(pole, 0) + 1
-        if conversation and wait <= targets.get(pole, 0):
+        if answered_in_time(has_conversation=bool(conversation), wait_seconds=wait,
+                            target_wait_seconds=targets.get(pole, 0)):
             answered[pole] = answered.get(pole, 0) + 1
     return {pole: ServiceLevel(answered_in_time=answered.get(pole, 0), counted=count)
             for pole, count in counted.items()}
