@@ -8,7 +8,8 @@ from django.test import Client
 
 from virtualcite.demo import load_demo
 
-MANAGER_PAGES = ["/fr/manage/", "/en/manage/", "/fr/manage/rota/"]
+MANAGER_PAGES = ["/fr/manage/", "/en/manage/", "/fr/manage/rota/", "/fr/manage/reports/",
+                 "/fr/manage/reports/export.csv", "/fr/manage/reports/year/2026/"]
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from chat.selectors import pole_overview
 from rooms.overview import running_rooms
 from virtualcite.figures.models import PoleMinute
 from virtualcite.figures.service import ServiceLevel, service_levels
-from virtualcite.staffing.rota import planned_at
 from virtualcite.staffing.frames import (
     Dashboard,
     DaySeries,
@@ -27,6 +26,7 @@ from virtualcite.staffing.frames import (
     RoomBoard,
     ServiceLevelCard,
 )
+from virtualcite.staffing.rota import planned_at
 
 
 def midnight(at: datetime | None = None) -> datetime:
