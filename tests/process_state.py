@@ -8,6 +8,8 @@ pending lobby figures or the channel-layer groups of the one before it.
 from __future__ import annotations
 
 from channels.layers import channel_layers
+from django.conf import settings
+from django.utils import translation
 
 from chat.lobby import lobby_figures
 from chat.presence import presence
@@ -28,3 +30,6 @@ def reset_process_state() -> None:
     room_presence.clear()
     # The in-memory layer keeps its groups and queued messages: a new one is built on next use.
     channel_layers.backends.clear()
+    # A request served by the test client leaves its language active in the thread, as
+    # Django's LocaleMiddleware does not put it back: a new process speaks the default.
+    translation.activate(settings.LANGUAGE_CODE)

@@ -143,7 +143,8 @@ def test_a_counsellor_is_never_planned_twice_at_once(camille: StaffProfile,
 def test_a_shift_plans_a_counsellor_only_on_their_own_poles(
         camille: StaffProfile, jobs: Pole, business: Pole) -> None:
     assert poles_errors(counsellor=camille, poles=[jobs]) == []
-    [foreign] = poles_errors(counsellor=camille, poles=[jobs, business])
+    with translation.override("fr"):  # the pole is named in the page's language
+        [foreign] = poles_errors(counsellor=camille, poles=[jobs, business])
     assert foreign.code == "foreign_pole"
     assert "Créer son activité" in foreign.messages[0]
     [none] = poles_errors(counsellor=camille, poles=[])
