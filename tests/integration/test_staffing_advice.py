@@ -155,7 +155,7 @@ def test_too_little_history_gives_no_advice(staffing: StaffingAdvisor) -> None:
     assert advice["create-business"].handle_seconds == DEFAULT_HANDLE_SECONDS
     with translation.override("fr"):
         assert advice["find-training"].sentence(1) == (
-            "1 en ligne, trop peu d'historique pour conseiller")
+            "1 en ligne, trop peu d’historique pour conseiller")
 
 
 def test_durations_fall_back_to_the_pole_s_mean_then_to_the_default(

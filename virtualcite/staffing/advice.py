@@ -102,7 +102,8 @@ class PoleAdvice:
 def wait_text(seconds: int) -> str:
     """A target wait as the managers set it: whole minutes as minutes, else seconds."""
     if seconds % 60 == 0:
-        return gettext("%(minutes)s min") % {"minutes": seconds // 60}
+        minutes = seconds // 60
+        return ngettext("%(minutes)s min", "%(minutes)s min", minutes) % {"minutes": minutes}
     return gettext("%(seconds)s s") % {"seconds": seconds}
 
 

@@ -86,16 +86,18 @@ class ThresholdDirectory:
 
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self.invalidate()
+        self._thresholds: dict[str, AlertThresholds] = {}
+        self._loaded_at = float("-inf")
 
     async def thresholds(self) -> dict[str, AlertThresholds]:
         if self.clock() - self._loaded_at > CACHE_SECONDS:
-            self._thresholds = await database_sync_to_async(_load_thresholds)()
-            self._loaded_at = self.clock()
+            loaded: dict[str, AlertThresholds] = await database_sync_to_async(
+                _load_thresholds)()
+            self._thresholds, self._loaded_at = loaded, self.clock()
         return self._thresholds
 
     def invalidate(self) -> None:
-        self._thresholds: dict[str, AlertThresholds] = {}
+        """Read the thresholds again at the next call (tests; after an admin edit)."""
         self._loaded_at = float("-inf")
 
 
