@@ -88,7 +88,8 @@ class PoleAdvice:
     visits: int  # the pole's visits in the history the advice stands on
 
     def sentence(self, online: int) -> str:
-        """"2 online, 3 needed for 80 % in 3 min", in the active language."""
+        """The line shown beside the live figures and the rota, in the active language:
+        "2 online, 3 needed for 80 % in 3 min" (`online`: counsellors on shift now)."""
         if self.needed is None:
             return gettext("%(online)s online, too little history to advise") % {
                 "online": online}
@@ -158,7 +159,8 @@ class StaffingAdvisor:
         self._histories: dict[date, tuple[float, dict[str, _History]]] = {}
 
     def advice_at(self, at: datetime) -> dict[str, PoleAdvice]:
-        """Pole slug -> advice for the hour containing `at`, for every active pole."""
+        """Pole slug -> advice for the (local) hour containing `at` (aware), for every active
+        pole."""
         hour = timezone.localtime(at).replace(minute=0, second=0, microsecond=0)
         with self._lock:
             cached = self._hours.get(hour)
