@@ -14,7 +14,12 @@ from channels.db import database_sync_to_async
 from django.utils import timezone
 
 from chat.core.model import PolePolicy
-from virtualcite.models import Pole, localised
+from virtualcite.models import (
+    DEFAULT_TARGET_SERVICE_LEVEL,
+    DEFAULT_TARGET_WAIT_SECONDS,
+    Pole,
+    localised,
+)
 
 # Short enough that an opening hour or an admin edit is seen almost at once.
 CACHE_SECONDS = 5.0
@@ -29,6 +34,9 @@ class PoleInfo:
     capacity: int
     is_open: bool
     opens_at: float | None
+    # The service level it aims at (virtualcite/models.py).
+    target_wait_seconds: int = DEFAULT_TARGET_WAIT_SECONDS
+    target_service_level: int = DEFAULT_TARGET_SERVICE_LEVEL
 
     def name(self, language: str) -> str:
         return localised(self.name_fr, self.name_en, language=language)
@@ -68,5 +76,7 @@ def _load_poles() -> tuple[PoleInfo, ...]:
             slug=pole.slug, name_fr=pole.name, name_en=pole.name_en, colour=pole.colour,
             capacity=pole.queue_capacity, is_open=is_open,
             opens_at=opens.timestamp() if opens else None,
+            target_wait_seconds=pole.target_wait_seconds,
+            target_service_level=pole.target_service_level,
         ))
     return tuple(infos)

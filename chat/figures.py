@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
 from channels.db import database_sync_to_async
 from django.db import DatabaseError
-from django.utils import timezone
 
 from chat.core import events as ev
 from chat.core.model import DeskState
 from chat.core.reasons import AbandonReason, EndReason, RefusalReason
+from virtualcite.figures.clock import hour_of
 from virtualcite.figures.models import EndedBy, Outcome, VisitRecord
 
 logger = logging.getLogger(__name__)
@@ -37,12 +36,6 @@ _LEFT = {AbandonReason.LEFT: Outcome.ABANDONED, AbandonReason.LOST: Outcome.LOST
 _REFUSED = {RefusalReason.CLOSED: Outcome.REFUSED_CLOSED,
             RefusalReason.FULL: Outcome.REFUSED_FULL,
             RefusalReason.BLOCKED: Outcome.REFUSED_BLOCKED}
-
-
-def hour_of(moment: float) -> datetime:
-    """The Cité's local hour a moment falls in: the finest time a visit's figure keeps."""
-    local = timezone.localtime(datetime.fromtimestamp(moment, tz=timezone.get_current_timezone()))
-    return local.replace(minute=0, second=0, microsecond=0)
 
 
 def visit_record(event: ev.Event, now: float) -> VisitRecord | None:

@@ -18,6 +18,7 @@ from typing import Protocol
 from chat.alerting import AlertedDesk, alert_watch
 from chat.core.reform import CounsellorMemento, VisitorMemento
 from chat.frames import VisitorState
+from chat.minutes import minute_snapshots
 from chat.runtime import desk_runtime
 from chat.services import desk_maintain, desk_reform
 from virtualcite.realtime.presence import LeaseKeeper, LiveSocket, SocketRegistry
@@ -67,7 +68,7 @@ class LocalPresence:
 
     def add_visitor(self, token: str, screen: VisitorScreen) -> None:
         self.visitors.add(token, screen)
-        self.keeper.ensure_running()
+        self.ensure_running()
 
     def remove_visitor(self, token: str, screen: VisitorScreen) -> bool:
         """Forget one socket of `token`; True when it was this process's last one."""
@@ -75,7 +76,13 @@ class LocalPresence:
 
     def add_counsellor(self, counsellor_id: str, socket: CounsellorDesk) -> None:
         self.counsellors.add(counsellor_id, socket)
+        self.ensure_running()
+
+    def ensure_running(self) -> None:
+        """The desk's work in this process: the maintenance step, and the candidacy for the
+        minute snapshots (chat/minutes.py)."""
         self.keeper.ensure_running()
+        minute_snapshots.ensure_running()
 
     def remove_counsellor(self, counsellor_id: str, socket: CounsellorDesk) -> bool:
         """Forget one socket of a counsellor; True when it was this process's last one."""
@@ -120,6 +127,7 @@ class LocalPresence:
 
     async def stop(self) -> None:
         await self.keeper.stop()
+        await minute_snapshots.stop()
 
     def clear(self) -> None:
         """Forget every socket (tests, between event loops)."""

@@ -6,6 +6,7 @@ the directory here, once (virtualcite/roles.py `counsellor_profiles`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +14,7 @@ from channels.db import database_sync_to_async
 
 from chat.core.errors import NoSuchOffer
 from chat.core.model import Counsellor
-from chat.core.queries import pole_load
+from chat.core.queries import PoleLoad, PoleStaffing, pole_load, pole_staffing
 from chat.core.reform import CounsellorMemento, counsellor_memento
 from chat.frames import CounsellorCard, CounsellorState, PoleStatus
 from chat.identity import conversation_group, visitor_handle
@@ -88,6 +89,27 @@ async def pole_figures() -> dict[str, dict[str, Any]]:
     slugs = {t.pole for t in state.tickets.values()}
     slugs.update(pole for c in state.counsellors.values() for pole in c.poles)
     return {slug: load_figures(pole_load(state, slug, now, config)) for slug in slugs}
+
+
+async def pole_loads(slugs: Iterable[str]) -> dict[str, PoleLoad]:
+    """The live load of each pole in `slugs`, from one read of the desk (the minute
+    snapshots)."""
+    rt = desk_runtime()
+    state = await rt.store.read()
+    now = rt.now()
+    config = desk_config(now)
+    return {slug: pole_load(state, slug, now, config) for slug in slugs}
+
+
+async def pole_overview(slugs: Iterable[str]) -> dict[str, tuple[PoleLoad, PoleStaffing]]:
+    """Each pole's load and who staffs it, by institution, from one read of the desk (the
+    managers' dashboard)."""
+    rt = desk_runtime()
+    state = await rt.store.read()
+    now = rt.now()
+    config = desk_config(now)
+    return {slug: (pole_load(state, slug, now, config), pole_staffing(state, slug, now))
+            for slug in slugs}
 
 
 def offered_token(counsellor: Counsellor | None, handle: str) -> str:

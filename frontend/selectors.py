@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
@@ -94,55 +93,3 @@ def counsellor_profile_get(*, user: AbstractBaseUser | AnonymousUser) -> StaffPr
     if not user.is_authenticated:
         return None
     return counsellor_profiles().filter(user_id=user.pk).prefetch_related("poles").first()
-
-
-@dataclass(frozen=True)
-class DayFigures:
-    """What today's visit records say (anonymous: virtualcite/figures/models.py)."""
-
-    ended: int
-    rated: int
-    average_rating: float | None
-
-
-def conversations_today_get(*, at: datetime | None = None) -> DayFigures:
-    """Conversations of visitors who arrived since the Cité's midnight, with their ratings."""
-    from django.db.models import Avg, Count
-
-    from virtualcite.figures.models import VisitRecord
-
-    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
-    figures = VisitRecord.objects.filter(arrival_hour__gte=midnight).exclude(
-        conversation_id="").aggregate(ended=Count("id"), rated=Count("rating"),
-                                      average=Avg("rating"))
-    return DayFigures(ended=figures["ended"], rated=figures["rated"],
-                      average_rating=figures["average"])
-
-
-@dataclass(frozen=True)
-class PoleFigures:
-    """One pole's live figures, as the manager's page shows them."""
-
-    name: str
-    waiting: int
-    longest_wait_minutes: int | None
-    counsellors_online: int
-    estimate_minutes: int | None
-
-
-def live_pole_figures_list(figures: dict[str, dict[str, Any]]) -> list[PoleFigures]:
-    """Every active pole with the desk's live figures (`chat.selectors.pole_figures`; a pole
-    with no queue and nobody on shift has none: zero)."""
-
-    def minutes(seconds: float | None) -> int | None:
-        return None if seconds is None else max(0, round(seconds / 60))
-
-    rows = []
-    for pole in Pole.objects.active():
-        live = figures.get(pole.slug, {})
-        rows.append(PoleFigures(
-            name=pole.display_name, waiting=live.get("waiting", 0),
-            longest_wait_minutes=minutes(live.get("longest_wait")) if live else None,
-            counsellors_online=live.get("counsellors_online", 0),
-            estimate_minutes=minutes(live.get("estimate_seconds"))))
-    return rows

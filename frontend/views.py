@@ -2,32 +2,26 @@
 
 from __future__ import annotations
 
-import logging
-
-from asgiref.sync import async_to_sync
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from frontend.selectors import (
-    PoleFigures,
-    conversations_today_get,
     counsellor_profile_get,
     desk_poles_list,
     desk_resource_cards_list,
     library_pole_get,
     library_resources_list,
-    live_pole_figures_list,
     pole_cards_list,
 )
 from rooms.selectors import hosted_rooms_list
 from virtualcite.models import Role
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, HEARTBEAT_SECONDS
 from virtualcite.roles import roles_of
-
-logger = logging.getLogger(__name__)
+from virtualcite.staffing.rota import next_shifts
 
 # What the page's socket needs from chat/limits.py (frontend/static/frontend/js/socket.js), as
 # strings of milliseconds: a float would be rendered "10,0" on French pages.
@@ -54,8 +48,9 @@ def desk(request: HttpRequest) -> HttpResponse:
         "capacity": profile.max_conversations,
         "resources": desk_resource_cards_list(),
     }
-    return render(request, "frontend/desk.html", {"profile": profile, "desk_data": desk_data,
-                                                  "socket_timing": SOCKET_TIMING})
+    return render(request, "frontend/desk.html", {
+        "profile": profile, "desk_data": desk_data, "socket_timing": SOCKET_TIMING,
+        "next_shifts": next_shifts(profile, at=timezone.now())})
 
 
 def library(request: HttpRequest, pole_slug: str) -> HttpResponse:
@@ -101,19 +96,4 @@ def staff_home(request: HttpRequest) -> HttpResponse:
                                   "is_counsellor": Role.COUNSELLOR in roles}
     if Role.FACILITATOR in roles:
         context["hosted_rooms"] = hosted_rooms_list(user_id=request.user.pk)
-    if Role.MANAGER in roles:
-        context["day"] = conversations_today_get()
-        context["poles"] = _live_figures()
     return render(request, "frontend/staff_home.html", context, status=200 if roles else 403)
-
-
-def _live_figures() -> list[PoleFigures] | None:
-    """The desk's live figures per pole, or None when its store does not answer."""
-    from chat.selectors import pole_figures
-
-    try:
-        figures = async_to_sync(pole_figures)()
-    except Exception:  # the page still shows the admin link and the day's records
-        logger.warning("live figures unavailable for the manager page", exc_info=True)
-        return None
-    return live_pole_figures_list(figures)

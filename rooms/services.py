@@ -39,6 +39,13 @@ def _rule(rule: Callable[..., list[Event]], **kwargs: Any) -> Change[None]:
     return change
 
 
+def _clocked(rule: Callable[..., list[Event]], **kwargs: Any) -> Change[None]:
+    """A rule that takes the clock only."""
+    def change(state: RoomState, now: float) -> tuple[list[Event], None]:
+        return rule(state, now=now, **kwargs), None
+    return change
+
+
 def _timed(rule: Callable[..., list[Event]], **kwargs: Any) -> Change[None]:
     """A rule that takes the clock and the configuration."""
     def change(state: RoomState, now: float) -> tuple[list[Event], None]:
@@ -156,7 +163,7 @@ async def room_open(*, slug: str, facilitator_id: str, name: str, capacity: int)
 
 
 async def room_close(*, slug: str) -> None:
-    await _run(slug, _rule(hosting.room_close))
+    await _run(slug, _clocked(hosting.room_close))
 
 
 async def floor_give(*, slug: str, handle: str | None) -> None:

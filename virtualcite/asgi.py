@@ -1,4 +1,5 @@
-"""The ASGI entry point: HTTP to Django, websockets to the desk's and the rooms' consumers.
+"""The ASGI entry point: HTTP to Django, websockets to the desk's, the rooms' and the
+managers' consumers.
 
 Forwarding headers count only from a trusted proxy (virtualcite/proxy.py). Every websocket
 route sits behind the allowed-hosts origin check; the visitor route also behind the
@@ -23,6 +24,7 @@ from chat.ws_urls import websocket_urlpatterns as desk_routes  # noqa: E402
 from rooms.ws_urls import websocket_urlpatterns as room_routes  # noqa: E402
 from virtualcite.connection_cap import ClientSocketCap  # noqa: E402
 from virtualcite.proxy import ForwardedHeaders  # noqa: E402
+from virtualcite.staffing.ws_urls import websocket_urlpatterns as manager_routes  # noqa: E402
 
 
 def anonymous_route(path: str) -> bool:
@@ -36,7 +38,7 @@ application = ForwardedHeaders(
         {
             "http": django_application,
             "websocket": AllowedHostsOriginValidator(
-                ClientSocketCap(URLRouter([*desk_routes, *room_routes]),
+                ClientSocketCap(URLRouter([*desk_routes, *room_routes, *manager_routes]),
                                 limit=settings.MAX_SOCKETS_PER_CLIENT,
                                 trusted=settings.TRUSTED_PROXIES, capped=anonymous_route)
             ),

@@ -26,6 +26,9 @@ MIN_OPERATOR_TOKEN_LENGTH = 32
 # Limits): a family or a class room behind one address stays well below it, each person using
 # one to three tabs; a single machine holding hundreds of queue places does not.
 DEFAULT_MAX_SOCKETS_PER_CLIENT = 20
+# The poles' load is snapshot once a minute for the managers' charts and reports; a test
+# shortens it to watch several periods go by.
+DEFAULT_SNAPSHOT_SECONDS = 60
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -52,6 +55,8 @@ class Config:
     operator_token: str | None = None
     # 0: no cap (a benchmark driving thousands of sockets from one address).
     max_sockets_per_client: int = DEFAULT_MAX_SOCKETS_PER_CLIENT
+    # Seconds between two snapshots of the poles' load (virtualcite/figures/minutes.py).
+    snapshot_seconds: int = DEFAULT_SNAPSHOT_SECONDS
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -71,6 +76,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         operator_token=_read_operator_token(environ),
         max_sockets_per_client=_read_count(environ, "MAX_SOCKETS_PER_CLIENT",
                                            default=DEFAULT_MAX_SOCKETS_PER_CLIENT),
+        snapshot_seconds=_read_snapshot_seconds(environ),
     )
 
 
@@ -188,3 +194,11 @@ def _read_count(environ: Mapping[str, str], name: str, *, default: int) -> int:
     if not raw.isdigit():
         raise ConfigError(f"{name}={raw!r} is not a whole number: use e.g. {name}={default}.")
     return int(raw)
+
+
+def _read_snapshot_seconds(environ: Mapping[str, str]) -> int:
+    seconds = _read_count(environ, "SNAPSHOT_SECONDS", default=DEFAULT_SNAPSHOT_SECONDS)
+    if not 1 <= seconds <= 3600:
+        raise ConfigError(f"SNAPSHOT_SECONDS={seconds} is out of range: use 1 to 3600 "
+                          f"(the default, {DEFAULT_SNAPSHOT_SECONDS}, snapshots every minute).")
+    return seconds

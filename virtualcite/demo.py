@@ -27,6 +27,7 @@ from virtualcite.models import (
     Role,
     StaffProfile,
 )
+from virtualcite.staffing.demo import load_rota_demo
 
 MIDNIGHT = time(0, 0)
 
@@ -210,6 +211,7 @@ def load_demo() -> None:
     _load_room(tomorrow, [RoomSchedule(kind=ScheduleKind.WEEKLY,
                                        weekday=(now + timedelta(days=1)).weekday(),
                                        opens_at=time(14, 0), closes_at=time(16, 0))])
+    load_rota_demo(today=now.date())
 
 
 def _load_staff_member(member: DemoStaff) -> None:

@@ -21,6 +21,7 @@ MANAGER_MODELS: dict[str, tuple[str, ...]] = {
         "pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile", "resource",
     ),
     "rooms": ("room", "roomschedule", "roomstep"),
+    "staffing": ("plannedshift",),
     "auth": ("user",),
 }
 

@@ -28,6 +28,7 @@ REDIS_URL = CONFIG.redis_url
 TRUSTED_PROXIES = CONFIG.trusted_proxies
 OPERATOR_TOKEN = CONFIG.operator_token
 MAX_SOCKETS_PER_CLIENT = CONFIG.max_sockets_per_client
+SNAPSHOT_SECONDS = CONFIG.snapshot_seconds
 
 INSTALLED_APPS = [
     "daphne",

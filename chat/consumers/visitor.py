@@ -30,6 +30,7 @@ from chat.frames import (
     Welcome,
 )
 from chat.identity import LOBBY_GROUP, conversation_group, visitor_group
+from chat.minutes import minute_snapshots
 from chat.presence import presence
 from virtualcite.realtime.errors import TooManyConnections
 from virtualcite.realtime.identity import new_token
@@ -68,6 +69,9 @@ class VisitorSocket(DeskSocket):
         if token and token != self.token and not await self._hold_token(token, frame.type):
             return
         await self.join_group(LOBBY_GROUP)
+        # Any process serving desk pages is a candidate for the minute snapshots, even one
+        # with only lobby pages (no token: no maintenance to run).
+        minute_snapshots.ensure_running()
         self.greeted = True
         self.conversation = state.conversation
         self.memento = memento

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chat.core.estimate import wait_estimate
-from chat.core.model import DEFAULTS, QUEUED, DeskConfig, DeskState, Ticket
+from chat.core.model import DEFAULTS, QUEUED, DeskConfig, DeskState, Ticket, TicketStatus
 from chat.core.routing import can_take_offers, queue_key
 
 
@@ -20,6 +20,7 @@ class PoleLoad:
     counsellors_available: int  # taking offers and with a free slot now
     conversations: int  # running conversations of this pole
     estimate_seconds: float | None  # for a visitor joining now; None means unknown
+    offers_pending: int = 0  # visitors offered to a counsellor who has not answered yet
 
 
 def queue_of(state: DeskState, pole: str) -> list[Ticket]:
@@ -56,4 +57,28 @@ def pole_load(state: DeskState, pole: str, now: float, config: DeskConfig = DEFA
         counsellors_available=sum(1 for c in on_shift if can_take_offers(c, now)),
         conversations=sum(1 for c in state.conversations.values() if c.pole == pole),
         estimate_seconds=wait_estimate(state, pole, len(queued) + 1, now, config),
+        offers_pending=sum(1 for t in queued if t.status is TicketStatus.OFFERED),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PoleStaffing:
+    """Who is on shift for a pole, by institution (the managers' dashboard: the charter's
+    neutrality makes every partner's share visible)."""
+
+    pole: str
+    online: dict[str, int]  # institution short name -> counsellors on shift for the pole
+    available: dict[str, int]  # of them, taking offers with a free slot now
+
+
+def pole_staffing(state: DeskState, pole: str, now: float) -> PoleStaffing:
+    online: dict[str, int] = {}
+    available: dict[str, int] = {}
+    for counsellor in state.counsellors.values():
+        if pole not in counsellor.poles:
+            continue
+        online[counsellor.institution] = online.get(counsellor.institution, 0) + 1
+        if can_take_offers(counsellor, now):
+            available[counsellor.institution] = available.get(counsellor.institution, 0) + 1
+    return PoleStaffing(pole=pole, online=dict(sorted(online.items())),
+                        available=dict(sorted(available.items())))

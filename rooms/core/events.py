@@ -118,3 +118,15 @@ class StepAnnounced(Event):
 @dataclass(frozen=True, slots=True)
 class PinsChanged(Event):
     kind: ClassVar[str] = "pins_changed"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionEnded(Event):
+    """The room closed: its session's head counts (no token: the figure of rooms/figures.py)."""
+
+    kind: ClassVar[str] = "session_ended"
+    opened_at: float
+    duration: float
+    admitted: int
+    waited: int
+    left_early: int

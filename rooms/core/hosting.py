@@ -8,10 +8,18 @@ from rooms.core.events import (
     Event,
     FacilitatorsChanged,
     PinsChanged,
+    SessionEnded,
     StatusChanged,
     StepAnnounced,
 )
-from rooms.core.model import DEFAULTS, Facilitator, RoomConfig, RoomState, RoomStatus
+from rooms.core.model import (
+    DEFAULTS,
+    Attendance,
+    Facilitator,
+    RoomConfig,
+    RoomState,
+    RoomStatus,
+)
 from rooms.core.reasons import DropReason, StatusReason
 from rooms.core.seats import drop, seat_waiting
 
@@ -38,13 +46,16 @@ def room_open(state: RoomState, *, facilitator_id: str, name: str, capacity: int
     if state.status is RoomStatus.OPEN:
         return events + seat_waiting(state)
     state.status, state.paused_since = RoomStatus.OPEN, None
+    state.session = Attendance(opened_at=now)
     events.append(StatusChanged(status=RoomStatus.OPEN, reason=StatusReason.OPENED))
     return events + seat_waiting(state)
 
 
-def room_close(state: RoomState, reason: StatusReason = StatusReason.CLOSED) -> list[Event]:
-    """End the session: everyone leaves, what the facilitators set is cleared; the tokens
-    barred today stay barred."""
+def room_close(state: RoomState, *, now: float,
+               reason: StatusReason = StatusReason.CLOSED) -> list[Event]:
+    """End the session: everyone leaves, what the facilitators set is cleared, its head
+    counts are told (SessionEnded); the tokens barred today stay barred."""
+    session, state.session = state.session, None
     state.status, state.paused_since = RoomStatus.CLOSED, None
     state.floor, state.slow_mode, state.step = None, 0.0, None
     state.pinned = []
@@ -53,6 +64,10 @@ def room_close(state: RoomState, reason: StatusReason = StatusReason.CLOSED) -> 
         # Closed: nobody is seated from the waiting list, and its places no longer matter.
         events += [event for event in drop(state, token, DropReason.ROOM_CLOSED)
                    if isinstance(event, Dropped)]
+    if session is not None:
+        events.append(SessionEnded(opened_at=session.opened_at, duration=now - session.opened_at,
+                                   admitted=session.admitted, waited=session.waited,
+                                   left_early=session.left_early))
     return events
 
 

@@ -60,7 +60,7 @@ def tick(state: RoomState, *, now: float, config: RoomConfig = DEFAULTS) -> list
                                     reason=StatusReason.FACILITATOR_AWAY))
     elif (state.status is RoomStatus.PAUSED and state.paused_since is not None
           and state.paused_since + config.facilitator_grace <= now):
-        events += room_close(state, StatusReason.FACILITATOR_LOST)
+        events += room_close(state, now=now, reason=StatusReason.FACILITATOR_LOST)
     return events
 
 

@@ -27,6 +27,17 @@ class Participant:
     hand: int | None = None  # order of the raised hand (RoomState.hands_raised), if raised
     muted: bool = False
     last_message_at: float | None = None  # for slow mode
+    waited_for_seat: bool = False  # on the waiting list while the room ran (counted once)
+
+
+@dataclass(slots=True)
+class Attendance:
+    """The running session's head counts, for its anonymous figure (SessionEnded)."""
+
+    opened_at: float
+    admitted: int = 0  # seats given
+    waited: int = 0  # people put on the waiting list while the room ran
+    left_early: int = 0  # seated people who left or were lost before the end
 
 
 @dataclass(slots=True)
@@ -48,6 +59,7 @@ class RoomState:
     step: int | None = None  # index of the exercise step announced last
     pinned: list[int] = field(default_factory=list)  # resource ids, in pin order
     barred: dict[str, str] = field(default_factory=dict)  # token -> the day it is barred
+    session: Attendance | None = None  # from a facilitator's opening to the closing
     arrivals: int = 0  # counters giving arrival and hand order across processes
     hands_raised: int = 0
     # Moved by the runner with every change (virtualcite/realtime/runner.py).

@@ -25,7 +25,9 @@ def participant_join(state: RoomState, *, token: str, pseudonym: str, day: str, 
     state.participants[token] = Participant(token=token, pseudonym=pseudonym,
                                             arrival=state.arrivals,
                                             lease_until=now + config.lease_ttl)
-    return seat_waiting(state) or _waiting_positions(state, only=token)
+    events = seat_waiting(state) or _waiting_positions(state, only=token)
+    _count_waiting(state)
+    return events
 
 
 def _seat_now(state: RoomState) -> bool:
@@ -42,9 +44,22 @@ def seat_waiting(state: RoomState) -> list[Event]:
     for participant in waiting(state)[:free_seats(state)]:
         participant.seated = True
         events.append(Seated(token=participant.token))
+        if state.session is not None:
+            state.session.admitted += 1
     if events:
         events += _waiting_positions(state)
+    _count_waiting(state)
     return events
+
+
+def _count_waiting(state: RoomState) -> None:
+    """Count, once each, the people left waiting for a seat while the session runs."""
+    if state.session is None:
+        return
+    for participant in waiting(state):
+        if not participant.waited_for_seat:
+            participant.waited_for_seat = True
+            state.session.waited += 1
 
 
 def _waiting_positions(state: RoomState, only: str | None = None) -> list[Event]:
@@ -83,10 +98,17 @@ def participant_rename(state: RoomState, *, token: str, pseudonym: str) -> list[
     return [Renamed(token=token)]
 
 
+# Ways a seated participant goes before the end that count as leaving early (a removal is a
+# facilitator's doing, not the participant's).
+_EARLY = (DropReason.LEFT, DropReason.LOST)
+
+
 def drop(state: RoomState, token: str, reason: DropReason) -> list[Event]:
     """Take a participant out; a freed seat goes to the next on the waiting list."""
     participant = state.participants.pop(token)
     events: list[Event] = [Dropped(token=token, seated=participant.seated, reason=reason)]
+    if state.session is not None and participant.seated and reason in _EARLY:
+        state.session.left_early += 1
     if state.floor == token:
         state.floor = None
         events.append(FloorChanged(token=None))

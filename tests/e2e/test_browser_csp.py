@@ -81,7 +81,9 @@ def test_the_desk_the_managers_and_the_host_pages_run_under_the_policy(browser: 
     context.close()
     context, page, more_errors = watched_page(browser)
     log_in(page, served, "marc")
-    expect(page.locator("#live-figures")).to_be_visible()
+    page.goto(served.url + "/fr/manage/")
+    expect(page.locator("#dashboard-live")).to_have_attribute("data-connection", "open")
+    expect(page.locator("#poles-board tbody tr")).to_have_count(5)
     assert violations(page) == []
     context.close()
     context, page, host_errors = watched_page(browser)

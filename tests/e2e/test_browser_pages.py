@@ -149,7 +149,8 @@ def test_desk_needs_a_login_and_the_counsellor_role(browser: Browser, served: Li
     page.press("#id_password", "Enter")
     page.wait_for_url(re.compile(r"/staff/$"))
     expect(page.get_by_role("link", name="Open the administration")).to_be_visible()
-    expect(page.locator("#live-figures tbody tr")).to_have_count(5)  # every demo pole
+    page.get_by_role("link", name="Live dashboard").click()
+    expect(page.locator("#poles-board tbody tr")).to_have_count(5)  # every demo pole
     screenshot(page, "manager-page")
     page.goto(served.url + "/")
     page.get_by_role("button", name="Log out").click()

@@ -11,6 +11,7 @@ from chat.presence import presence
 from rooms.presence import presence as room_presence
 from tests.integration.desk_client import DeskClient
 from virtualcite.realtime.runtime import reset_runtime
+from virtualcite.staffing.feed import feed as dashboard_feed
 
 
 @pytest.fixture
@@ -27,6 +28,7 @@ async def live_desk(transactional_db: None) -> AsyncIterator[None]:
     await DeskClient.close_all()
     await presence.stop()
     await room_presence.stop()
+    await dashboard_feed.stop()
     # Database work of the sockets runs in one thread, in order: this waits for the last.
     await database_sync_to_async(lambda: None)()
     await reset_runtime()

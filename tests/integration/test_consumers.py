@@ -11,8 +11,8 @@ from channels.db import database_sync_to_async
 
 from chat.limits import LOBBY_INTERVAL_SECONDS
 from chat.lobby import lobby_figures
-from virtualcite.figures.models import VisitRecord
 from tests.integration.desk_client import DeskClient, session_headers
+from virtualcite.figures.models import VisitRecord
 from virtualcite.realtime.limits import MAX_CONNECTIONS_PER_TOKEN, MAX_MESSAGE_CHARS
 from virtualcite.realtime.protocol import CloseCode
 

@@ -87,6 +87,13 @@ def test_the_socket_cap_per_client_defaults_to_20_and_0_turns_it_off() -> None:
         load_config({"SECRET_KEY": GOOD_KEY, "MAX_SOCKETS_PER_CLIENT": "many"})
 
 
+def test_the_snapshot_period_is_a_minute_unless_set_within_bounds() -> None:
+    assert load_config({"SECRET_KEY": GOOD_KEY}).snapshot_seconds == 60
+    assert load_config({"SECRET_KEY": GOOD_KEY, "SNAPSHOT_SECONDS": "5"}).snapshot_seconds == 5
+    with pytest.raises(ConfigError, match="SNAPSHOT_SECONDS=0 is out of range"):
+        load_config({"SECRET_KEY": GOOD_KEY, "SNAPSHOT_SECONDS": "0"})
+
+
 def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
     """The Django settings a fresh process builds from `env` (settings.py runs at import)."""
     import json

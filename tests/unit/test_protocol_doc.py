@@ -20,6 +20,7 @@ from chat.frames import COUNSELLOR_FRAMES, SERVER_FRAMES, VISITOR_FRAMES
 from rooms.frames import FACILITATOR_FRAMES, PARTICIPANT_FRAMES, ROOM_SERVER_FRAMES
 from virtualcite.realtime.errors import documented_codes
 from virtualcite.realtime.protocol import CloseCode
+from virtualcite.staffing.frames import MANAGER_FRAMES, MANAGER_SERVER_FRAMES
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "protocol.md"
 
@@ -30,11 +31,14 @@ SECTIONS = {
     "participant": ("Client frames: room participant route", PARTICIPANT_FRAMES),
     "facilitator": ("Client frames: room facilitator route", FACILITATOR_FRAMES),
     "room server": ("Room server frames", ROOM_SERVER_FRAMES),
+    "manager": ("Client frames: manager route", MANAGER_FRAMES),
+    "manager server": ("Manager server frames", MANAGER_SERVER_FRAMES),
 }
 # Each app's server frames, and the section documenting the objects inside them.
 OBJECTS = {
     "desk": ("Objects inside server frames", SERVER_FRAMES),
     "rooms": ("Objects inside room server frames", ROOM_SERVER_FRAMES),
+    "managers": ("Objects inside manager server frames", MANAGER_SERVER_FRAMES),
 }
 
 

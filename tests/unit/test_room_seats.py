@@ -107,7 +107,7 @@ def test_closing_the_room_sends_everyone_out_and_clears_the_session() -> None:
     arrive(state, "a", "b")
     state.barred["x"] = DAY
 
-    events = room_close(state)
+    events = room_close(state, now=NOW)
 
     assert [(e.token, e.reason) for e in events if isinstance(e, Dropped)] == [
         ("a", DropReason.ROOM_CLOSED), ("b", DropReason.ROOM_CLOSED)]

@@ -2,7 +2,7 @@
 
 A visit's row says where and roughly when (the hour of arrival), how long it waited and
 lasted, and how it ended; nothing that could single anyone out. Rows marked `is_demo` are the
-synthetic weeks of `virtualcite demo` (`manage.py demo_figures --remove` takes them away).
+synthetic weeks of `virtualcite demo` (`python -m django demo_figures --remove` takes them away).
 """
 
 from __future__ import annotations

@@ -90,7 +90,7 @@ class LeaseKeeper:
     unavailable only delays renewals, which the leases' length allows for.
     """
 
-    def __init__(self, step: Callable[[], Awaitable[None]], *, period: float, name: str) -> None:
+    def __init__(self, step: Callable[[], Awaitable[object]], *, period: float, name: str) -> None:
         self.step = step
         self.period = period
         self.name = name

@@ -1,6 +1,7 @@
 """The desk's conversation records (chat 0001) become visit records; chat 0002 drops them."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.db import migrations
 
@@ -9,7 +10,7 @@ _OUTCOMES = {"visitor": ("served", "visitor"), "counsellor": ("served", "counsel
              "blocked": ("blocked", "counsellor"), "transferred": ("transferred", "counsellor")}
 
 
-def copy_records(apps, schema_editor):
+def copy_records(apps: Any, schema_editor: Any) -> None:
     old = apps.get_model("chat", "ConversationRecord")
     new = apps.get_model("figures", "VisitRecord")
     rows = []

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from virtualcite.demo import load_demo
+from virtualcite.figures.demo import demo_figures_load
 
 
 class Command(BaseCommand):
@@ -8,5 +9,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         load_demo()
+        demo_figures_load()  # here, not in load_demo(): the tests call that one ~165 times
         self.stdout.write(
             "virtualcite: demo data loaded (5 poles, 7 partners, 7 staff, 8 resources).")
