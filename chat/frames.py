@@ -458,12 +458,34 @@ class Colleagues(Frame):
     colleagues: list[ColleagueCard]
 
 
+# The values of virtualcite/staffing/alerts.py `AlertKind`; tests/unit/test_pole_alerts.py
+# checks that the two say the same.
+AlertKindName = Literal["waiting_over", "wait_over", "nobody_available"]
+
+
+class PoleAlertCard(Frame):
+    """One alert of a pole (virtualcite/staffing/alerts.py `PoleAlert`)."""
+
+    pole: str
+    name: str  # in the socket's language
+    kind: AlertKindName
+    value: int
+    threshold: int
+
+
+class PoleAlerts(Frame):
+    """The alerts of the poles this counsellor may serve but is not on shift for."""
+
+    type: Literal["pole_alerts"] = "pole_alerts"
+    alerts: list[PoleAlertCard]
+
+
 ServerFrame = Annotated[
     Welcome | StaffWelcome | StateFrame | StaffStateFrame | Lobby | Pong | Queued | Position
     | Matched | MessageOut | TypingOut | ResourceShared | CounsellorJoined | CounsellorLeft
     | Transferred | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone
     | ConversationOpened | ConversationClosed | VisitorPresence | ShiftChanged
-    | ColleagueMessageOut | Colleagues | Error,
+    | ColleagueMessageOut | Colleagues | PoleAlerts | Error,
     Field(discriminator="type"),
 ]
 SERVER_FRAMES: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame, config=NO_INPUT_IN_ERRORS)

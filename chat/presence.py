@@ -6,7 +6,8 @@ same step hands each local visitor socket its current state, so a notification l
 way (channels_redis drops messages to a full channel silently) is put right within a step,
 and each socket what it must remember to re-form the desk: when the store reports its state
 lost (a Redis that came back empty), the step tells every page and puts back every place and
-shift its sockets remember (chat/core/reform.py).
+shift its sockets remember (chat/core/reform.py). Last, its counsellor sockets are told of
+the poles that need help (chat/alerting.py), from the loads the step read.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
+from chat.alerting import AlertedDesk, alert_watch
 from chat.core.reform import CounsellorMemento, VisitorMemento
 from chat.frames import VisitorState
 from chat.minutes import minute_snapshots
@@ -45,7 +47,7 @@ class VisitorScreen(DeskSocketAtStep, Protocol):
         """Show `state` if it differs from what the screen shows."""
 
 
-class CounsellorDesk(DeskSocketAtStep, Protocol):
+class CounsellorDesk(DeskSocketAtStep, AlertedDesk, Protocol):
     memento: CounsellorMemento | None
 
 
@@ -104,6 +106,7 @@ class LocalPresence:
         for counsellor_id, memento in view.counsellors.items():
             for desk in self.counsellors.of(counsellor_id):
                 desk.memento = memento
+        await alert_watch.evaluate(view.loads, self.counsellors.open_sockets())
 
     async def reform(self) -> None:
         """The desk's state was lost: tell every page, then put back what the sockets know."""

@@ -19,6 +19,7 @@ from chat.core import desk
 from chat.core import events as ev
 from chat.core.errors import DeskError, InvalidCapacity, UnknownTicket
 from chat.core.model import DeskState
+from chat.core.queries import PoleLoad, pole_load
 from chat.core.reform import (
     CounsellorMemento,
     VisitorMemento,
@@ -272,6 +273,8 @@ class LocalView:
     # What each socket must remember to re-form the desk if its state is lost.
     visitors: dict[str, VisitorMemento | None]
     counsellors: dict[str, CounsellorMemento | None]
+    # Every pole's load with a queue or a shift, when counsellors are here (their alerts).
+    loads: list[PoleLoad]
 
 
 async def desk_maintain(*, tokens: Callable[[], set[str]],
@@ -282,8 +285,9 @@ async def desk_maintain(*, tokens: Callable[[], set[str]],
     when a background tab's timers are throttled); if the process dies, renewals stop and
     the desk's tick, run by any surviving process, expires them. Returns each local
     visitor's state, so a screen that missed an event is put right within one step, and
-    what each socket must remember. `tokens` and `counsellor_ids` are read inside the step
-    (see chat/presence.py).
+    what each socket must remember, and the poles' loads for the counsellors' alerts (read
+    in the same step, so no second read of the desk). `tokens` and `counsellor_ids` are read
+    inside the step (see chat/presence.py).
     """
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], LocalView]:
         # Who is here is read now, inside the atomic step, not when the step was queued: a
@@ -294,9 +298,18 @@ async def desk_maintain(*, tokens: Callable[[], set[str]],
         return events, LocalView(
             screens={token: visitor_state(state, token) for token in live},
             visitors={token: visitor_memento(state, token) for token in live},
-            counsellors={cid: counsellor_memento(state, cid) for cid in staff})
+            counsellors={cid: counsellor_memento(state, cid) for cid in staff},
+            loads=_loads(state, now) if staff else [])
 
     return await _run(change)
+
+
+def _loads(state: DeskState, now: float) -> list[PoleLoad]:
+    """The load of every pole with a queue or someone on shift (the others have none)."""
+    config = desk_config(now)
+    poles = {t.pole for t in state.tickets.values()}
+    poles.update(pole for c in state.counsellors.values() for pole in c.poles)
+    return [pole_load(state, pole, now, config) for pole in sorted(poles)]
 
 
 async def desk_reform(*, visitors: list[VisitorMemento],

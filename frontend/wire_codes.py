@@ -26,12 +26,13 @@ class WireSources(NamedTuple):
     close_codes: type[IntEnum]
     server_frames: tuple[type[BaseModel], ...]  # the desk's
     room_frames: tuple[type[BaseModel], ...]  # the rooms'
+    alert_kinds: list[str | int]  # a `pole_alerts` frame's kinds (inside its cards)
     modules: tuple[str, ...]  # where they are defined, named in the file's header
 
 
 def wire_sources() -> WireSources:
     """Where the wire's names are defined: the one place to change when they move."""
-    from chat.frames import ServerFrame
+    from chat.frames import PoleAlertCard, ServerFrame
     from rooms.frames import RoomServerFrame
     from virtualcite.realtime.errors import documented_codes, refusal_classes
     from virtualcite.realtime.protocol import CloseCode
@@ -43,7 +44,9 @@ def wire_sources() -> WireSources:
     codes = {code.upper(): code for code in sorted(documented_codes())}
     modules = {cls.__module__ for cls in refusal_classes()} | {CloseCode.__module__}
     modules |= {model.__module__ for model in (*frames, *room_frames)}
-    return WireSources(codes, CloseCode, frames, room_frames, tuple(sorted(modules)))
+    alert_kinds = literal_values(PoleAlertCard.model_fields["kind"].annotation) or []
+    return WireSources(codes, CloseCode, frames, room_frames, alert_kinds,
+                       tuple(sorted(modules)))
 
 
 def literal_values(annotation: object) -> list[str | int] | None:
@@ -121,6 +124,9 @@ export const LITERALS = {_literals_object(frame_literals(sources.server_frames))
 export const REASONS = Object.freeze(Object.fromEntries(
   Object.entries(LITERALS).filter(([, fields]) => fields.reason)
     .map(([type, fields]) => [type, fields.reason])));
+
+/** The `kind` of a pole alert (`PoleAlertCard`, inside `pole_alerts`). */
+export const ALERT_KINDS = Object.freeze({_js(sources.alert_kinds)});
 
 /** The same for the rooms' server frames (their own routes, docs/protocol.md Rooms). */
 export const ROOM_LITERALS = {_literals_object(frame_literals(sources.room_frames))};

@@ -11,10 +11,13 @@ from channels.layers import channel_layers
 from django.conf import settings
 from django.utils import translation
 
+from chat.alerting import alert_watch
 from chat.lobby import lobby_figures
 from chat.presence import presence
 from rooms.presence import presence as room_presence
 from virtualcite.realtime.fanout import layer_health, local_groups
+from virtualcite.staffing.advice import advisor
+from virtualcite.staffing.alerts import alert_thresholds
 
 
 def reset_process_state() -> None:
@@ -26,6 +29,9 @@ def reset_process_state() -> None:
     local_groups.clear()
     layer_health.trouble_at = None
     lobby_figures.reset()
+    alert_watch.reset()
+    alert_thresholds.invalidate()  # read from the previous test's database
+    advisor.clear()
     presence.clear()
     room_presence.clear()
     # The in-memory layer keeps its groups and queued messages: a new one is built on next use.

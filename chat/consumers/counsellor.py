@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chat import relay, selectors, services
+from chat.alerting import alert_watch
 from chat.consumers.base import DeskSocket
 from chat.core.errors import NotInConversation, NotOnShift
 from chat.core.reasons import EndReason
@@ -94,6 +95,7 @@ class CounsellorSocket(DeskSocket, StaffSocket):
         state = await self._current_state()
         await self.send_frame(StaffWelcome(state=state, server_time=self.server_time(),
                                            outcome_tags=outcome_labels()))
+        await alert_watch.show(self, always=True)
 
     async def _current_state(self) -> CounsellorState:
         """The desk's truth for this counsellor, with the conversation groups aligned on it."""
@@ -108,8 +110,9 @@ class CounsellorSocket(DeskSocket, StaffSocket):
 
     async def _answer_with_state(self) -> None:
         """Reply to a shift change with the full state: the screen never depends on an event
-        that may still be on its way."""
+        that may still be on its way; the poles' alerts follow the new shift at once."""
         await self.send_frame(StaffStateFrame(state=await self._current_state()))
+        await alert_watch.show(self)
 
     async def on_shift_start(self, frame: ShiftStart) -> None:
         await services.counsellor_shift_start(member=self.me, poles=frame.poles,

@@ -1,5 +1,6 @@
 // The counsellor's desk: shift, queues, offers with a countdown, several conversations as tabs,
-// resource cards, transfer, invite, end with outcome tags, block, and the colleague channel.
+// resource cards, transfer, invite, end with outcome tags, block, the colleague channel, and
+// banners for the other poles that need help, each with a button adding it to the shift.
 //
 // `staff_welcome`/`staff_state` replace the screen's state (the desk is the truth). Transcripts
 // exist in this page only: closing the tab or reloading forgets them, by design.
@@ -9,6 +10,7 @@ import { closedText, closedTexts, QUIET_OFFER_GONE, shiftNotice } from "./desk_r
 import { el, isBlank, safeFragment, show, textOf } from "./dom.js";
 import { cardLabel, formatClock, formatDuration, formatEstimate, formatWhen } from "./format.js";
 import { startRealtimePage } from "./page.js";
+import { alertBanners, shiftWithPole } from "./pole_alerts.js";
 import { resourceCard, spokenMessage } from "./transcript.js";
 import { CLOSE_CODES } from "./wire.js";
 
@@ -36,11 +38,15 @@ const ui = {
   colleagueText: $("colleague-text"),
   colleagueHelp: $("colleague-help"),
   template: $("conversation-template"),
+  alerts: $("pole-alerts"),
+  alertList: $("pole-alert-list"),
 };
 
 const poleNames = new Map(data.poles.map((pole) => [pole.slug, pole.name]));
 let state = { me: null, shift: null, offers: [], conversations: [], poles: [], colleagues: [] };
 let outcomeTags = {};
+let poleAlerts = []; // the last `pole_alerts`: poles I may serve that need help
+let spokenAlerts = new Set(); // banner texts already announced
 let clockOffset = 0; // server_time - local time, in seconds, for the offers' countdown
 let selected = null; // id of the conversation shown
 let acceptedVisitor = null; // the offer just accepted: its conversation gets the focus
@@ -94,6 +100,25 @@ function renderQueues() {
     el("td", {}, pole.waiting ? formatDuration(pole.longest_wait) : "—"),
     el("td", {}, String(pole.counsellors_online)),
     el("td", {}, formatEstimate(pole.estimate_seconds)))));
+}
+
+function renderAlerts() {
+  const banners = alertBanners(poleAlerts, state.shift);
+  ui.alertList.replaceChildren(...banners.map((banner) => el("li",
+    { class: "pole-alert", "data-pole": banner.pole },
+    el("span", {}, banner.text), " ",
+    el("button", { type: "button", class: "add-pole", disabled: !page.connected,
+                   onclick: () => addPole(banner.pole) },
+       gettext("Add to my shift"), el("span", { class: "visually-hidden" }, " " + banner.name)))));
+  show(ui.alerts, banners.length > 0);
+  const texts = new Set(banners.map((banner) => banner.text));
+  for (const text of texts) if (!spokenAlerts.has(text)) page.live.say(text);
+  spokenAlerts = texts;
+}
+
+function addPole(pole) {
+  const frame = shiftWithPole(state.shift, pole);
+  if (frame) send(frame);
 }
 
 function renderColleagues() {
@@ -372,6 +397,7 @@ function applyState(next) {
   state = next;
   renderShift();
   renderQueues();
+  renderAlerts();
   renderOffers();
   const open = new Set();
   for (const summary of state.conversations) {
@@ -413,10 +439,15 @@ const frames = {
     state.colleagues = frame.colleagues;
     renderColleagues();
   },
+  pole_alerts(frame) {
+    poleAlerts = frame.alerts;
+    renderAlerts();
+  },
   shift(frame) {
     state.shift = frame.shift;
     renderShift();
     renderQueues();
+    renderAlerts();
     const notice = shiftNotice(frame.shift, frame.reason);
     if (notice) setNotice(notice);
   },
@@ -596,7 +627,8 @@ const page = startRealtimePage(root, {
       if (!page.connected) entry.transcript.connectionLost();
       renderConversation(entry);
     }
-    for (const button of root.querySelectorAll("#shift-panel button, #colleague-form button")) {
+    for (const button of root.querySelectorAll(
+      "#shift-panel button, #pole-alerts button, #colleague-form button")) {
       button.disabled = !page.connected;
     }
   },

@@ -79,6 +79,9 @@ export const REASONS = Object.freeze(Object.fromEntries(
   Object.entries(LITERALS).filter(([, fields]) => fields.reason)
     .map(([type, fields]) => [type, fields.reason])));
 
+/** The `kind` of a pole alert (`PoleAlertCard`, inside `pole_alerts`). */
+export const ALERT_KINDS = Object.freeze(["waiting_over", "wait_over", "nobody_available"]);
+
 /** The same for the rooms' server frames (their own routes, docs/protocol.md Rooms). */
 export const ROOM_LITERALS = Object.freeze({
   "message": Object.freeze({ role: Object.freeze(["participant", "facilitator"]) }),
