@@ -59,9 +59,9 @@ def test_the_dashboard_moves_as_a_visitor_joins_and_is_served(browser: Browser,
     counsellor = counsellor_page(browser, served_fast, "lea", ["discover-jobs"])
     accept_offer(counsellor)
     expect(cell(marc, "discover-jobs", 1)).to_have_text("0")
-    expect(cell(marc, "discover-jobs", 8)).to_have_text("1")  # a conversation
+    expect(cell(marc, "discover-jobs", 9)).to_have_text("1")  # a conversation
     expect(cell(marc, "discover-jobs", 5)).to_have_text(re.compile(r"^1 \("))
-    expect(cell(marc, "discover-jobs", 7)).to_contain_text("CIO 1 (1)")
+    expect(cell(marc, "discover-jobs", 8)).to_contain_text("CIO 1 (1)")
 
     # The day's chart: snapshots every 2 s add points without a reload.
     expect(marc.locator("#no-day")).to_be_hidden()

@@ -117,3 +117,22 @@ async def test_the_rota_planned_now_shows_beside_those_online() -> None:
     while pole(frame, "create-business")["planned"] == before:
         frame = await marc.expect("dashboard", timeout=10)
     assert pole(frame, "create-business")["planned"] == before + 1
+
+
+async def test_a_pole_past_its_threshold_shows_its_alert_and_the_staffing_advice() -> None:
+    from virtualcite.models import Pole
+    from virtualcite.staffing.alerts import alert_thresholds
+
+    await database_sync_to_async(
+        lambda: Pole.objects.filter(slug="find-training").update(alert_waiting_over=0))()
+    alert_thresholds.invalidate()
+    await waiting_visitor("find-training")
+    marc = await dashboard_socket("marc", lang="en")
+    await marc.send(type="hello")
+    board = pole(await marc.expect("dashboard"), "find-training")
+
+    assert {"kind": "waiting_over", "value": 1, "threshold": 0} in board["alerts"]
+    assert {"kind": "nobody_available", "value": 1, "threshold": 0} in board["alerts"]
+    # No history in this database: the advice says so rather than guessing.
+    assert board["needed"] is None
+    assert board["advice"] == "0 online, too little history to advise"

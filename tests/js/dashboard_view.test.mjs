@@ -2,8 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import "./i18n.mjs";
-import { belowTarget, chartData, institutionsText, poleCells, roomCells, serviceLevelText }
-  from "../../frontend/static/frontend/js/dashboard_view.js";
+import { alertsText, belowTarget, chartData, institutionsText, needsAttention, poleCells,
+         roomCells, serviceLevelText } from "../../frontend/static/frontend/js/dashboard_view.js";
 
 const level = (today) => ({ target_wait_seconds: 180, target_level: 80, today,
                             answered_in_time: 0, counted: 0 });
@@ -11,7 +11,9 @@ const pole = (extra = {}) => ({
   slug: "find-a-job", name: "Find a job", colour: "#1f5f8b", open: true, waiting: 3,
   longest_wait: 250, estimate_seconds: 400, counsellors_online: 2, counsellors_available: 1, planned: 3,
   by_institution: [{ institution: "France Travail", online: 2, available: 1 }],
-  conversations: 4, offers_pending: 1, service_level: level(0.75), ...extra });
+  conversations: 4, offers_pending: 1, service_level: level(0.75), needed: 3,
+  advice: "2 online, 3 needed for 80 % in 3 min",
+  alerts: [{ kind: "waiting_over", value: 3, threshold: 2 }], ...extra });
 
 test("the service level reads against the pole's aim, and says when nobody was counted", () => {
   assert.equal(serviceLevelText(level(0.856)), "86 % (aim 80 % in 3 min)");
@@ -31,7 +33,9 @@ test("each partner's counsellors are listed with how many are available", () => 
 test("a pole's row gives every column, a closed idle pole without waits", () => {
   assert.deepEqual(poleCells(pole()), ["Find a job", "3", "4 min", "about 7 minutes",
                                        "75 % (aim 80 % in 3 min)", "2 (1)", "3",
-                                       "France Travail 2 (1)", "4", "1"]);
+                                       "2 online, 3 needed for 80 % in 3 min",
+                                       "France Travail 2 (1)", "4", "1",
+                                       "3 waiting, more than 2"]);
   const closed = poleCells(pole({ open: false, waiting: 0, estimate_seconds: null }));
   assert.deepEqual(closed.slice(0, 4), ["Find a job (closed)", "0", "–", "–"]);
 });
@@ -53,4 +57,14 @@ test("the charts draw one line per pole with points, waits in minutes, gaps kept
   assert.deepEqual(waiting.labels, ["09:00", "09:01", "09:02"]);
   assert.deepEqual(waiting.datasets.map((set) => [set.label, set.data]), [["A", [1, null, 3]]]);
   assert.deepEqual(chartData(day, "longest_wait").datasets[0].data, [1, null, 1.5]);
+});
+
+test("a pole's alerts are said in words, and mark its row as the missed aim does", () => {
+  assert.equal(alertsText([{ kind: "wait_over", value: 12, threshold: 10 },
+                           { kind: "nobody_available", value: 0, threshold: 0 }]),
+               "longest wait 12 min, over 10; nobody available");
+  assert.equal(alertsText([]), "");
+  assert.equal(needsAttention(pole({ alerts: [], service_level: level(0.9) })), false);
+  assert.equal(needsAttention(pole({ alerts: [], service_level: level(0.5) })), true);
+  assert.equal(needsAttention(pole()), true);
 });

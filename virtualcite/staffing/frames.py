@@ -24,6 +24,14 @@ class InstitutionCount(Frame):
     available: int  # of them, taking offers with a free slot
 
 
+class AlertCard(Frame):
+    """A pole past one of its thresholds (virtualcite/staffing/alerts.py `PoleAlert`)."""
+
+    kind: Literal["waiting_over", "wait_over", "nobody_available"]
+    value: int  # visitors waiting, or the longest wait in whole minutes
+    threshold: int
+
+
 class ServiceLevelCard(Frame):
     target_wait_seconds: int
     target_level: int  # percent
@@ -43,10 +51,13 @@ class PoleBoard(Frame):
     counsellors_online: int
     counsellors_available: int
     planned: int  # counsellors the rota plans on this pole now
+    needed: int | None  # for its target, from the last weeks (Erlang); None: too little history
+    advice: str  # "2 online, 3 needed for 80 % in 3 min", in the socket's language
     by_institution: list[InstitutionCount]
     conversations: int
     offers_pending: int
     service_level: ServiceLevelCard
+    alerts: list[AlertCard]
 
 
 class RoomBoard(Frame):

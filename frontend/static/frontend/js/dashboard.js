@@ -3,7 +3,7 @@
 // frame the charts' data; nothing here names a visitor.
 /* global Chart, gettext, interpolate */
 import { el, show } from "./dom.js";
-import { belowTarget, chartData, poleCells, roomCells } from "./dashboard_view.js";
+import { chartData, needsAttention, poleCells, roomCells } from "./dashboard_view.js";
 import { startRealtimePage } from "./page.js";
 
 const root = document.getElementById("dashboard-live");
@@ -20,7 +20,7 @@ function rows(body, items, cells, mark = () => false) {
 }
 
 function showDashboard(frame) {
-  rows(polesBody, frame.poles, poleCells, (pole) => belowTarget(pole.service_level));
+  rows(polesBody, frame.poles, poleCells, needsAttention);
   rows(roomsBody, frame.rooms, roomCells);
   show($("no-rooms"), frame.rooms.length === 0);
   show($("rooms-board"), frame.rooms.length > 0);

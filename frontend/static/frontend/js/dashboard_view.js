@@ -26,6 +26,24 @@ export function institutionsText(rows) {
   return rows.map((row) => `${row.institution} ${row.online} (${row.available})`).join(", ");
 }
 
+/** A pole's alerts, as its row says them ("" when none). */
+export function alertsText(alerts) {
+  return alerts.map((alert) => {
+    if (alert.kind === "waiting_over") {
+      return interpolate(gettext("%(value)s waiting, more than %(threshold)s"), alert, true);
+    }
+    if (alert.kind === "wait_over") {
+      return interpolate(gettext("longest wait %(value)s min, over %(threshold)s"), alert, true);
+    }
+    return gettext("nobody available");
+  }).join("; ");
+}
+
+/** Whether a pole's row is marked: an alert, or its aim missed today. */
+export function needsAttention(pole) {
+  return pole.alerts.length > 0 || belowTarget(pole.service_level);
+}
+
 /** The cells of a pole's row, in the table's column order. */
 export function poleCells(pole) {
   return [
@@ -36,9 +54,11 @@ export function poleCells(pole) {
     serviceLevelText(pole.service_level),
     `${pole.counsellors_online} (${pole.counsellors_available})`,
     String(pole.planned),
+    pole.advice,
     institutionsText(pole.by_institution),
     String(pole.conversations),
     String(pole.offers_pending),
+    alertsText(pole.alerts),
   ];
 }
 
