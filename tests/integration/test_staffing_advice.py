@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.contrib.auth.models import Group, User
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
@@ -232,3 +233,40 @@ async def test_async_callers_get_the_same_advice() -> None:
     await database_sync_to_async(visits)("find-training", weeks_ago=range(1, 5), count=12)
     advice = await aadvice_at(AT)
     assert advice["find-training"].arrivals_per_hour == 12
+
+
+def test_the_rota_s_peak_need_is_the_busiest_hour_of_that_weekday(
+        staffing: StaffingAdvisor) -> None:
+    training = pole()
+    counsellor("karim", [training], max_conversations=2)
+    counsellor("lea", [training], max_conversations=2)
+    visits("find-training", weeks_ago=range(1, 5), count=18)  # Mondays 10:00, needs 3
+    visits("find-training", weeks_ago=range(1, 5), hour=15, count=6)  # Mondays 15:00, fewer
+    next_monday, next_tuesday = AT.date() + timedelta(weeks=1), AT.date() + timedelta(days=8)
+
+    needs = staffing.peak_needs([next_monday, next_tuesday], today=AT.date())
+
+    assert needs[(next_monday, "find-training")] == staffing.advice_at(AT)["find-training"].needed
+    assert needs[(next_monday, "find-training")] == 3
+    assert needs[(next_tuesday, "find-training")] == 0  # nobody ever came on a Tuesday
+
+
+def test_the_rota_page_shows_the_peak_need_beside_the_planned(client: Client) -> None:
+    from virtualcite.demo import load_demo
+
+    load_demo()
+    manager = User.objects.get(username="marc")
+    client.force_login(manager)
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    rows = [VisitRecord(pole="find-a-job", wait_seconds=30, duration_seconds=900,
+                        outcome=Outcome.SERVED,
+                        arrival_hour=timezone.make_aware(datetime.combine(
+                            monday - timedelta(weeks=ago), datetime.min.time())
+                            + timedelta(hours=10)))
+            for ago in range(1, 5) for _ in range(30)]
+    VisitRecord.objects.bulk_create(rows)
+
+    with translation.override("en"):
+        page = client.get("/en/manage/rota/").content.decode()
+    assert "needed at peak" in page

@@ -80,15 +80,22 @@ def _context(report: Report) -> dict[str, Any]:
     }
 
 
-@manager_required
-def report_page(request: HttpRequest) -> HttpResponse:
-    """The figures of a day, a month or a year, with their charts."""
+def _requested_report(request: HttpRequest) -> Report | HttpResponse:
+    """The report the query asks for, or the answer to a period that cannot be read."""
     try:
         period = _period(request)
     except InvalidPeriod:
         return HttpResponseBadRequest(_("Unknown period: use a day, a month or a year and a "
                                         "date such as 2026-03-14."))
-    report = report_get(period=period, include_demo=_include_demo(request))
+    return report_get(period=period, include_demo=_include_demo(request))
+
+
+@manager_required
+def report_page(request: HttpRequest) -> HttpResponse:
+    """The figures of a day, a month or a year, with their charts."""
+    report = _requested_report(request)
+    if isinstance(report, HttpResponse):
+        return report
     return render(request, "figures/report.html",
                   {**_context(report), "chart_data": chart_data(report)})
 
@@ -96,12 +103,10 @@ def report_page(request: HttpRequest) -> HttpResponse:
 @manager_required
 def report_csv(request: HttpRequest) -> HttpResponse:
     """The same figures as the page, one row per scope (tables.csv_rows)."""
-    try:
-        period = _period(request)
-    except InvalidPeriod:
-        return HttpResponseBadRequest(_("Unknown period: use a day, a month or a year and a "
-                                        "date such as 2026-03-14."))
-    report = report_get(period=period, include_demo=_include_demo(request))
+    report = _requested_report(request)
+    if isinstance(report, HttpResponse):
+        return report
+    period = report.period
     demo = "-with-demo" if report.has_demo and report.include_demo else ""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (

@@ -34,9 +34,10 @@ import math
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 
 from channels.db import database_sync_to_async
 from django.db.models import Avg, Count, Sum
@@ -171,6 +172,28 @@ class StaffingAdvisor:
             while len(self._hours) > CACHED_HOURS:
                 del self._hours[min(self._hours)]
             return advice
+
+    def peak_needs(self, days: Sequence[date], *, today: date
+                   ) -> dict[tuple[date, str], int | None]:
+        """(day, pole slug) -> the most counsellors the pole needs at any hour of that day,
+        for the rota. From the weeks before `today` whatever the day: the rota plans ahead,
+        and a day to come has no history of its own, so each day is read as the last one of
+        its weekday. None: too little history."""
+        with self._lock:
+            histories = self._history(today)
+            settings = _pole_settings()
+        needs: dict[tuple[date, str], int | None] = {}
+        for day in days:
+            last_of_weekday = today - timedelta(days=(today.weekday() - day.weekday()) % 7)
+            for pole in settings:
+                hourly = [_pole_advice(pole, histories.get(pole.slug),
+                                       timezone.make_aware(datetime.combine(
+                                           last_of_weekday, time_of_day(hour))),
+                                       self.weeks).needed
+                          for hour in range(24)]
+                known = [need for need in hourly if need is not None]
+                needs[(day, pole.slug)] = max(known) if known else None
+        return needs
 
     def _advise(self, hour: datetime) -> dict[str, PoleAdvice]:
         histories = self._history(hour.date())

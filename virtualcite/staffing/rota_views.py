@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from virtualcite.manager_access import manager_required
+from virtualcite.staffing.advice import advisor
 from virtualcite.staffing.forms import PlannedShiftForm
 from virtualcite.staffing.models import PlannedShift
 from virtualcite.staffing.rota import FIRST_DAY, LAST_DAY, rota_week, week_start
@@ -42,7 +43,12 @@ def rota(request: HttpRequest) -> HttpResponse:
     """The week of ``?week=<any day of it>``, this week by default."""
     today = timezone.localdate()
     week = rota_week(start=_day_param(request, "week") or today, today=today)
-    return render(request, "staffing/rota.html", {"week": week, "today": today})
+    needs = advisor.peak_needs([day.day for day in week.days], today=today)
+    coverage = [(day, [(count, needs.get((day.day, pole.slug)))
+                       for count, pole in zip(day.pole_counts, week.poles, strict=True)])
+                for day in week.days]
+    return render(request, "staffing/rota.html",
+                  {"week": week, "today": today, "coverage": coverage})
 
 
 @manager_required
