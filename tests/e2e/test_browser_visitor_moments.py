@@ -311,6 +311,19 @@ def test_each_own_message_says_sending_delivered_or_not_delivered_with_a_retry(
                          sent_at=NOW, client_id=first["client_id"]))
     expect(line.locator(".delivery")).to_have_text("Delivered")
     expect(page.locator("#transcript .line.visitor")).to_have_count(1)
+
+    # The connection drops before the answer: it may or may not have gone, and says so.
+    page.locator("#message-text").fill("Deuxième essai")
+    page.locator("#message-text").press("Enter")
+    second = page.locator("#transcript .line.visitor").last
+    expect(second.locator(".delivery")).to_have_text("Sending…")
+    assert desk.socket is not None
+    desk.socket.close(code=1000)
+    expect(second.locator(".delivery")).to_contain_text("Delivery not confirmed")
+    expect(page.locator("#visitor-desk")).to_have_attribute("data-connection", "open")
+    second.get_by_role("button", name="Send again").click()
+    expect(second.locator(".delivery")).to_have_text("Sending…")
+    assert sent(desk, "message")[-1]["text"] == "Deuxième essai"
     context.close()
     assert errors == []
 

@@ -81,7 +81,7 @@ const pastConversations = new Set();
 // a position computed before it is stale.
 let shownVersion = 0;
 
-// --- storage: only the desk's token, for a reload or a blip to resume -----------------------
+// --- storage: this tab's token (a reload or a blip resumes) and its draft question ----------
 
 function readToken() {
   try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (error) { return null; }
@@ -308,8 +308,8 @@ function render() {
 }
 
 /** The question written while waiting goes as the first message once the conversation is
- * open, and not a moment before (transcript-free: tests/e2e/test_browser_visitor.py counts
- * the frames). */
+ * open, and not a moment before (transcript-free: tests/e2e/test_browser_visitor_journey.py
+ * counts the frames). */
 function sendDraft() {
   const text = draft.take();
   ui.draftText.value = "";
