@@ -183,7 +183,8 @@ class PoleStatus(Frame):
     colour: str
     open: bool
     opens_at: float | None  # epoch seconds, when closed
-    counsellors_online: int
+    counsellors_online: int  # on shift for the pole, whatever they are doing
+    counsellors_available: int  # of them, taking visitors with a free place now
     waiting: int
     longest_wait: float
     estimate_seconds: float | None  # for someone joining now; null means unknown

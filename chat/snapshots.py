@@ -101,4 +101,5 @@ def load_figures(load_: PoleLoad) -> dict[str, object]:
     """A pole's live figures as a channel-layer message payload (language-neutral)."""
     return {"pole": load_.pole, "waiting": load_.waiting, "longest_wait": load_.longest_wait,
             "counsellors_online": load_.counsellors_online,
+            "counsellors_available": load_.counsellors_available,
             "estimate_seconds": load_.estimate_seconds}

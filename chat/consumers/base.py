@@ -32,6 +32,7 @@ class DeskSocket(RealtimeSocket):
                 slug=pole.slug, name=pole.name(self.language), colour=pole.colour,
                 open=pole.is_open, opens_at=pole.opens_at,
                 counsellors_online=int(figures_.get("counsellors_online", 0)),
+                counsellors_available=int(figures_.get("counsellors_available", 0)),
                 waiting=int(figures_.get("waiting", 0)),
                 longest_wait=float(figures_.get("longest_wait", 0.0)),
                 estimate_seconds=figures_.get("estimate_seconds"),

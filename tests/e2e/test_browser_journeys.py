@@ -185,6 +185,7 @@ def test_a_reload_resumes_the_queue_and_the_conversation(browser: Browser,
     screenshot(visitor, "visitor-resumed")
 
     visitor.click("#end-chat")
+    visitor.click("#end-yes")  # ending asks first
     expect(visitor.locator("#ended-panel")).to_be_visible()
     expect(conversation.locator(".closed-note")).to_be_visible()
     hugo.click("#shift-end")

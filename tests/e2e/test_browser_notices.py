@@ -45,7 +45,8 @@ KARIM = CounsellorCard(id="c2", name="Karim", institution="AFPA")
 def status(slug: str, *, open_: bool = True, waiting: int = 0) -> PoleStatus:
     return PoleStatus(slug=slug, name=slug, colour="#1f5f8b", open=open_,
                       opens_at=None if open_ else NOW + 3600, counsellors_online=1,
-                      waiting=waiting, longest_wait=0.0, estimate_seconds=None)
+                      counsellors_available=1, waiting=waiting, longest_wait=0.0,
+                      estimate_seconds=None)
 
 
 

@@ -1,7 +1,7 @@
 import "./i18n.mjs";
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
-import { OWN, OwnMessages, ownLook } from "../../frontend/static/frontend/js/own_messages.js";
+import { OWN, OwnMessages, ownLook, ownStatus } from "../../frontend/static/frontend/js/own_messages.js";
 
 let painted;
 let own;
@@ -56,4 +56,27 @@ test("each state has its look: dimmed while waiting, marked when it may not have
     pending: true, failed: true, title: "This message was not sent. Please send it again." });
   assert.deepEqual(ownLook(OWN.UNSURE), {
     pending: true, failed: true, title: "This message may not have been delivered." });
+});
+
+test("each state says where the message is; only one that may not have gone offers a retry",
+  () => {
+    assert.deepEqual(ownStatus(OWN.PENDING), { text: "Sending…", retry: false });
+    assert.deepEqual(ownStatus(OWN.SENT), { text: "Delivered", retry: false });
+    assert.deepEqual(ownStatus(OWN.FAILED), { text: "Not delivered", retry: true });
+    assert.deepEqual(ownStatus(OWN.UNSURE), { text: "Delivery not confirmed", retry: true });
+    assert.throws(() => ownStatus("lost"));
+  });
+
+test("a watcher sees every change with its client_id; a retry makes it pending again", () => {
+  const seen = [];
+  own.watch((line, state, clientId) => seen.push([line, state, clientId]));
+  own.add("m1", "line 1");
+  own.refuse("m1");
+  own.add("m1", "line 1"); // sent again, same client_id
+  own.connectionLost();
+  own.acknowledge("m1");
+  assert.deepEqual(seen, [["line 1", OWN.PENDING, "m1"], ["line 1", OWN.FAILED, "m1"],
+                          ["line 1", OWN.PENDING, "m1"], ["line 1", OWN.UNSURE, "m1"],
+                          ["line 1", OWN.SENT, "m1"]]);
+  assert.deepEqual(painted.map(([, state]) => state), seen.map(([, state]) => state));
 });

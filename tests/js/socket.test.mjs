@@ -17,11 +17,10 @@ test("reconnections wait from 0.25-0.5 s, doubling to at most 15 s, drawn from t
 
 test("only a refusal that retrying cannot mend stops the socket (docs/protocol.md)", () => {
   for (const code of [CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN, CLOSE_CODES.ABUSE,
-                      CLOSE_CODES.UNKNOWN_ROOM]) {
+                      CLOSE_CODES.UNKNOWN_ROOM, CLOSE_CODES.TOO_MANY_CONNECTIONS]) {
     assert.equal(isFinalClose(code), true, code);
   }
-  for (const code of [CLOSE_CODES.TOO_MANY_SOCKETS, CLOSE_CODES.TOO_MANY_CONNECTIONS,
-                      CLOSE_CODES.HELLO_TIMEOUT, CLOSE_CODES.INTERNAL_ERROR, CLOSE_CODES.DROPPED,
+  for (const code of [CLOSE_CODES.TOO_MANY_SOCKETS, CLOSE_CODES.HELLO_TIMEOUT, CLOSE_CODES.INTERNAL_ERROR, CLOSE_CODES.DROPPED,
                       1000, 1001]) {
     assert.equal(isFinalClose(code), false, code);
   }
@@ -123,5 +122,15 @@ test("after a final close it stops for good and says with which code", () => {
   assert.deepEqual(statuses.at(-1), ["closed", CLOSE_CODES.FORBIDDEN]);
   assert.equal(timers.length, 0);
   socket.reconnectNow();
+  assert.equal(FakeWebSocket.made.length, 1);
+});
+
+test("a token open in too many tabs (4009) stops the socket instead of retrying", () => {
+  const [ws] = FakeWebSocket.made;
+  ws.fire("open");
+  ws.fire("close", { code: CLOSE_CODES.TOO_MANY_CONNECTIONS });
+  assert.deepEqual(statuses.at(-1), ["closed", CLOSE_CODES.TOO_MANY_CONNECTIONS]);
+  assert.equal(timers.length, 0, "no retry is scheduled");
+  socket.reconnectNow(); // the browser coming back online does not retry either
   assert.equal(FakeWebSocket.made.length, 1);
 });

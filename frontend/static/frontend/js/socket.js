@@ -7,9 +7,12 @@ import { CLOSE_CODES } from "./wire.js";
 // docs/protocol.md, Reconnecting: 0.5 s doubling to 15 s, with jitter.
 export const BACKOFF_MIN_MS = 500;
 export const BACKOFF_MAX_MS = 15000;
-// Close codes after which retrying cannot help (docs/protocol.md, Reconnecting).
+// Close codes after which retrying cannot help (docs/protocol.md, Reconnecting). 4009: the
+// token is already open in other tabs; retrying would only knock on the same door every few
+// seconds, so the page stops and says why (its `closedText`).
 const FINAL_CLOSE_CODES = new Set([CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN,
-                                   CLOSE_CODES.UNKNOWN_ROOM, CLOSE_CODES.ABUSE]);
+                                   CLOSE_CODES.UNKNOWN_ROOM, CLOSE_CODES.TOO_MANY_CONNECTIONS,
+                                   CLOSE_CODES.ABUSE]);
 
 /** True when a socket closed with `code` must not reconnect. */
 export function isFinalClose(code) {

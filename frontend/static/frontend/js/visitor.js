@@ -2,14 +2,25 @@
 //
 // The server's `welcome`/`state` frames are the truth: they replace what the screen shows, so a
 // lost event never leaves it wrong. Message text lives in this page only (and in the copy the
-// visitor may save); nothing is written to storage but the desk's token.
-/* global gettext, ngettext, interpolate */
+// visitor may save); this tab's sessionStorage holds the desk's token and the question written
+// while waiting (draft.js), localStorage only whether the chime is on.
+//
+// Around the desk (issue 12): the visitor is called back to the tab (visitor_attention.js),
+// may leave at once (quick_exit.js), sees what became of each message they sent
+// (own_messages.js), is asked before ending, and warned before a reload loses the transcript.
+/* global gettext, interpolate */
 import "./composer.js";
-import { el, safeFragment, show } from "./dom.js";
+import { clientId, el, safeFragment, show } from "./dom.js";
+import { Draft } from "./draft.js";
 import { cardLabel, formatEstimate, formatWhen } from "./format.js";
+import { OWN, ownStatus } from "./own_messages.js";
 import { startRealtimePage } from "./page.js";
+import { installQuickExit } from "./quick_exit.js";
 import { resourceCard, spokenMessage } from "./transcript.js";
-import { endedText, positionText, requeuedText } from "./visitor_reasons.js";
+import { MOMENT, browserAttention, canAskForNotifications } from "./visitor_attention.js";
+import { figureLines, unavailableText, waitingText } from "./visitor_lobby.js";
+import { closedText, endedText, positionText, requeuedText, transferredText } from
+  "./visitor_reasons.js";
 import { ERROR_CODES } from "./wire.js";
 
 const TOKEN_KEY = "vc.token";
@@ -23,7 +34,11 @@ const ui = {
   queuePosition: $("queue-position"),
   queueEstimate: $("queue-estimate"),
   queueLibrary: $("queue-library"),
+  queueTransfer: $("queue-transfer"),
+  queueUnavailable: $("queue-unavailable"),
   leaveQueue: $("leave-queue"),
+  draftForm: $("draft-form"),
+  draftText: $("draft-text"),
   chatPanel: $("chat-panel"),
   chatWith: $("chat-with"),
   transcript: root.querySelector("vc-transcript"),
@@ -31,8 +46,17 @@ const ui = {
   messageForm: $("message-form"),
   messageText: $("message-text"),
   endChat: $("end-chat"),
+  endConfirm: $("end-confirm"),
+  endYes: $("end-yes"),
+  endNo: $("end-no"),
   endedPanel: $("ended-panel"),
   endedTitle: $("ended-title"),
+  nextSteps: $("next-steps-list"),
+  attentionSettings: $("attention-settings"),
+  soundSwitch: $("sound-switch"),
+  notifyAsk: $("notify-ask"),
+  notifyState: $("notify-state"),
+  quickExit: $("quick-exit"),
   ratingForm: $("rating-form"),
   rated: $("rated"),
   backToPoles: $("back-to-poles"),
@@ -46,6 +70,10 @@ const poles = new Map(); // slug -> PoleStatus, from `lobby` frames
 let view = { status: "idle", pole: null, position: null, estimate_seconds: null,
              conversation: null, counsellors: [] };
 let ended = null; // {conversation, can_rate, rated} after `ended`, until "back to the poles"
+// Who passed the visitor on, and to which pole: said while they wait again.
+let transfer = null; // {by: name or null, to: slug}
+// True once the visitor chose to go (quick exit): no warning may hold the page then.
+let leaving = false;
 // Conversations that ended or were passed on: a frame of theirs still on its way (the
 // socket stays in the same group for the next conversation) is not shown.
 const pastConversations = new Set();
@@ -53,7 +81,7 @@ const pastConversations = new Set();
 // a position computed before it is stale.
 let shownVersion = 0;
 
-// --- storage: only the desk's token, for a reload or a blip to resume -----------------------
+// --- storage: this tab's token (a reload or a blip resumes) and its draft question ----------
 
 function readToken() {
   try { return window.sessionStorage.getItem(TOKEN_KEY); } catch (error) { return null; }
@@ -64,6 +92,12 @@ function writeToken(token) {
     else window.sessionStorage.removeItem(TOKEN_KEY);
   } catch (error) { /* storage refused (private mode): the place is kept for this page only */ }
 }
+function tabStorage() {
+  try { return window.sessionStorage; } catch (error) { return null; }
+}
+
+const draft = new Draft(tabStorage());
+const attention = browserAttention(window);
 
 // --- helpers --------------------------------------------------------------------------------
 
@@ -82,12 +116,14 @@ function libraryLink(slug) {
                         { pole: poleName(slug) }, true));
 }
 
-// The pole's next group rooms, as its card lists them (home.html): offered when its desk is
-// closed or full.
-function roomsOffer(slug) {
-  const block = document.querySelector("#pole-" + CSS.escape(slug) + " .pole-rooms");
+// A block of the pole's card (home.html), copied: its next group rooms (`.pole-rooms`) or its
+// opening hours (`.pole-hours`), offered when its desk is closed, full, busy, or after the end.
+function cardBlock(slug, selector) {
+  const block = slug && document.querySelector("#pole-" + CSS.escape(slug) + " " + selector);
   return block ? [block.cloneNode(true)] : [];
 }
+function roomsOffer(slug) { return cardBlock(slug, ".pole-rooms"); }
+function hoursOffer(slug) { return cardBlock(slug, ".pole-hours"); }
 
 function setNotice(...parts) { page.notices.set(...parts); }
 function clearNotice() { page.notices.clear(); }
@@ -113,8 +149,44 @@ function onMessage(frame) {
   if (!mine) {
     ui.transcript.hideTyping();
     page.live.say(spokenMessage(who, frame.html));
+    attention.call(MOMENT.MESSAGE);
   }
 }
+
+// --- own messages: sent, delivered, not delivered, and sent again ------------------------------
+
+/** Send `text` as the visitor's message; false (nothing shown) when the socket is down. */
+function sendOwn(text, id = clientId()) {
+  if (view.status !== "chatting" || !send({ type: "message", text, client_id: id })) return false;
+  ui.transcript.addOwn(id, "visitor", text);
+  return true;
+}
+
+function retry(line, id) {
+  if (view.status !== "chatting") {
+    setNotice(gettext("This conversation is over: the message can no longer be sent."));
+    return;
+  }
+  const text = line.querySelector(".body").textContent;
+  if (send({ type: "message", text, client_id: id })) ui.transcript.own.add(id, line);
+}
+
+// Each own line says where it is; one that may not have gone offers to send it again.
+ui.transcript.own.watch((line, state, id) => {
+  const status = ownStatus(state);
+  let note = line.querySelector(".delivery");
+  if (!note) {
+    note = el("p", { class: "delivery" });
+    line.append(note);
+  }
+  note.dataset.state = state;
+  note.replaceChildren(el("span", {}, status.text));
+  if (status.retry) {
+    note.append(" ", el("button", { type: "button", class: "link-button retry",
+                                    onclick: () => retry(line, id) }, gettext("Send again")));
+  }
+  if (state === OWN.FAILED) page.live.say(gettext("Your message was not delivered."));
+});
 
 // --- rendering --------------------------------------------------------------------------------
 
@@ -139,24 +211,42 @@ function renderLobby() {
         : "";
       item.querySelector(".pole-status").replaceChildren(badge, opening);
       const live = item.querySelector(".pole-live");
-      live.replaceChildren(
-        el("span", {}, interpolate(ngettext("%(n)s counsellor online", "%(n)s counsellors online",
-                                            status.counsellors_online),
-                                   { n: status.counsellors_online }, true)),
-        el("span", {}, interpolate(ngettext("%(n)s person waiting", "%(n)s people waiting",
-                                            status.waiting), { n: status.waiting }, true)),
-        el("span", {}, interpolate(gettext("Estimated wait: %(estimate)s"),
-                                   { estimate: formatEstimate(status.estimate_seconds) }, true)));
+      live.replaceChildren(...figureLines(status).map((line) => el("span", {}, line)));
       show(live, true);
+      let honest = item.querySelector(".pole-unavailable");
+      if (!honest) {
+        honest = el("p", { class: "pole-unavailable" });
+        live.after(honest);
+      }
+      const text = unavailableText(status);
+      honest.textContent = text || "";
+      show(honest, Boolean(text));
     }
     const open = status ? status.open : item.querySelector(".badge.open") !== null;
     button.disabled = !page.connected || !open || view.status !== "idle";
   }
 }
 
+let unavailableShown = null; // the pole and text of #queue-unavailable, rebuilt on a change
+
 function renderQueue() {
   ui.queuePole.textContent = interpolate(gettext("Pole: %(pole)s"), { pole: poleName(view.pole) },
                                          true);
+  ui.queueTransfer.textContent = transfer ? transferredText(transfer.by, poleName(transfer.to))
+    : "";
+  show(ui.queueTransfer, Boolean(transfer));
+  const status = poles.get(view.pole);
+  const honest = status ? waitingText(status) : null;
+  const key = honest && view.pole + "\n" + honest;
+  if (key !== unavailableShown) {
+    unavailableShown = key;
+    // Rebuilt only on a change: a lobby frame every second must not close the hours the
+    // visitor opened.
+    ui.queueUnavailable.replaceChildren(
+      ...(honest ? [el("p", {}, honest), ...roomsOffer(view.pole), ...hoursOffer(view.pole)]
+        : []));
+  }
+  show(ui.queueUnavailable, Boolean(honest));
   ui.queuePosition.textContent = view.position === 1
     ? gettext("You are next.")
     : interpolate(gettext("Your position in the queue: %(n)s."), { n: view.position ?? "…" }, true);
@@ -176,13 +266,20 @@ let shownMode = null;
 
 function render() {
   const mode = ended ? "ended" : view.status;
+  // The page's mode, for the styles: the intro collapses and the chat fills a phone's screen.
+  root.dataset.mode = mode;
+  document.body.dataset.visitor = mode;
   show(ui.queuePanel, mode === "waiting");
-  // After the end the transcript stays readable above the rating; only the form goes.
-  show(ui.chatPanel, mode === "chatting" || (mode === "ended" && !ui.transcript.isEmpty));
+  // The transcript stays readable after the end (below the next steps and the rating) and
+  // while waiting again after a transfer; only the composer and End go.
+  show(ui.chatPanel, mode === "chatting" || (mode !== "idle" && !ui.transcript.isEmpty));
   show(ui.messageForm, mode === "chatting");
+  show(ui.endChat, mode === "chatting");
+  if (mode !== "chatting") closeEndConfirm();
   show(ui.endedPanel, mode === "ended");
   show(ui.lobby, mode === "idle");
   show(ui.saveRow, !ui.transcript.isEmpty);
+  renderAttentionSettings(mode);
   if (mode === "waiting") renderQueue();
   if (mode === "chatting") renderChat();
   if (mode === "ended") {
@@ -197,12 +294,51 @@ function render() {
   ui.endChat.disabled = !page.connected;
   renderLobby();
   if (mode !== shownMode) {
+    const before = shownMode;
     shownMode = mode;
+    if (mode === "chatting") {
+      if (before === "waiting") attention.call(MOMENT.MATCHED);
+      sendDraft();
+    }
     // Move focus to what just appeared, so keyboard and screen-reader users follow the change.
     const target = { waiting: ui.queueTitle, chatting: ui.messageText, ended: ui.endedTitle,
                      idle: null }[mode];
     if (target && !page.notices.shown) target.focus();
   }
+}
+
+/** The question written while waiting goes as the first message once the conversation is
+ * open, and not a moment before (transcript-free: tests/e2e/test_browser_visitor_journey.py
+ * counts the frames). */
+function sendDraft() {
+  const text = draft.take();
+  ui.draftText.value = "";
+  if (text && !sendOwn(text)) ui.messageText.value = text; // the socket dropped: not lost
+}
+
+function renderAttentionSettings(mode) {
+  const panel = { waiting: ui.queuePanel, chatting: ui.chatPanel }[mode];
+  show(ui.attentionSettings, Boolean(panel));
+  if (panel && ui.attentionSettings.parentElement !== panel) panel.append(ui.attentionSettings);
+  ui.soundSwitch.checked = attention.soundOn;
+  const permission = window.Notification ? window.Notification.permission : "unsupported";
+  show(ui.notifyAsk, canAskForNotifications(window));
+  ui.notifyState.textContent = permission === "granted"
+    ? gettext("Browser notifications are on.") : "";
+  show(ui.notifyState, permission === "granted");
+}
+
+/** After the end: what the visitor can do next, from the pole's card (its library, its next
+ * rooms, its opening hours); "Back to the poles" follows for another pole. */
+function renderNextSteps(slug) {
+  const items = slug ? [el("li", {}, libraryLink(slug))] : [];
+  for (const block of [...roomsOffer(slug), ...hoursOffer(slug)]) items.push(el("li", {}, block));
+  ui.nextSteps.replaceChildren(...items);
+}
+
+function closeEndConfirm() {
+  show(ui.endConfirm, false);
+  ui.endChat.setAttribute("aria-expanded", "false");
 }
 
 function applyState(state) {
@@ -252,6 +388,10 @@ const frames = {
     if (frame.version < shownVersion) return;
     shownVersion = frame.version;
     const moved = frame.position !== view.position;
+    // First in the queue after waiting behind others: a counsellor is about to answer.
+    if (frame.position === 1 && view.position !== 1 && view.status === "waiting") {
+      attention.call(MOMENT.NEXT);
+    }
     view = { ...view, status: "waiting", pole: frame.pole, position: frame.position,
              estimate_seconds: frame.estimate_seconds };
     render();
@@ -260,6 +400,7 @@ const frames = {
   },
   matched(frame) {
     clearNotice();
+    transfer = null;
     view = { ...view, status: "chatting", conversation: frame.conversation,
              counsellors: [frame.counsellor] };
     addSystem(interpolate(gettext("%(counsellor)s is now talking with you."),
@@ -272,7 +413,11 @@ const frames = {
     if (frame.active) ui.transcript.showTyping(frame.author || gettext("The counsellor"));
     else ui.transcript.hideTyping();
   },
-  resource(frame) { if (!pastConversations.has(frame.conversation)) addResource(frame); },
+  resource(frame) {
+    if (pastConversations.has(frame.conversation)) return;
+    addResource(frame);
+    attention.call(MOMENT.MESSAGE);
+  },
   counsellor_joined(frame) {
     if (!view.counsellors.some((card) => card.id === frame.counsellor.id)) {
       view.counsellors = [...view.counsellors, frame.counsellor];
@@ -290,15 +435,18 @@ const frames = {
   transferred(frame) {
     pastConversations.add(frame.conversation);
     ui.transcript.hideTyping();
-    view = { ...view, status: "waiting", pole: frame.to_pole, conversation: null,
+    // The lead counsellor passed the visitor on (the desk's transfer is theirs).
+    transfer = { by: view.counsellors.length ? view.counsellors[0].name : null,
+                 to: frame.to_pole };
+    view = { ...view, status: "waiting", pole: frame.to_pole, position: null, conversation: null,
              counsellors: [] };
-    addSystem(interpolate(gettext("Your conversation is passed on to the pole %(pole)s. You keep your place: a counsellor of that pole will answer you."),
-                          { pole: poleName(frame.to_pole) }, true));
+    addSystem(transferredText(transfer.by, poleName(frame.to_pole)));
     render();
   },
   requeued(frame) {
     ui.transcript.hideTyping();
-    view = { ...view, status: "waiting", pole: frame.pole, conversation: null, counsellors: [] };
+    view = { ...view, status: "waiting", pole: frame.pole, position: null, conversation: null,
+             counsellors: [] };
     const { notice, line } = requeuedText(frame.reason);
     if (notice) setNotice(notice);
     if (line) addSystem(line);
@@ -310,7 +458,10 @@ const frames = {
     const text = endedText(frame.reason);
     if (text === null) return; // `transferred`: the frame that follows says it
     addSystem(text);
+    if (frame.reason !== "visitor") attention.call(MOMENT.ENDED);
     ended = { conversation: frame.conversation, can_rate: frame.can_rate, rated: false };
+    transfer = null;
+    renderNextSteps(view.pole);
     view = { ...view, status: "idle", conversation: null, counsellors: [] };
     render();
   },
@@ -322,6 +473,9 @@ const frames = {
   left() {
     writeToken(null);
     ended = null;
+    transfer = null;
+    draft.text = ""; // the visitor chose to go: their question goes with them
+    ui.draftText.value = "";
     view = { status: "idle", pole: null, position: null, estimate_seconds: null,
              conversation: null, counsellors: [] };
     resetCopy();
@@ -383,6 +537,7 @@ function send(frame) { return page.send(frame); }
 
 function join(slug) {
   lastJoin = slug;
+  transfer = null;
   clearNotice();
   resetCopy();
   ended = null;
@@ -395,7 +550,50 @@ function resetCopy() {
 }
 
 ui.leaveQueue.addEventListener("click", () => send({ type: "leave" }));
-ui.endChat.addEventListener("click", () => send({ type: "end" }));
+
+// Ending asks first: End sits apart from Send, and a slip of the finger costs nothing.
+ui.endChat.addEventListener("click", () => {
+  const opening = ui.endConfirm.hidden;
+  show(ui.endConfirm, opening);
+  ui.endChat.setAttribute("aria-expanded", String(opening));
+  if (opening) ui.endNo.focus();
+});
+ui.endNo.addEventListener("click", () => {
+  closeEndConfirm();
+  ui.messageText.focus();
+});
+ui.endYes.addEventListener("click", () => {
+  if (send({ type: "end" })) closeEndConfirm();
+});
+
+// The question written while waiting stays in this tab only (draft.js).
+ui.draftText.value = draft.text;
+ui.draftText.addEventListener("input", () => { draft.text = ui.draftText.value; });
+ui.draftForm.addEventListener("submit", (event) => event.preventDefault());
+
+ui.soundSwitch.addEventListener("change", () => {
+  attention.soundOn = ui.soundSwitch.checked;
+});
+ui.notifyAsk.addEventListener("click", () => {
+  // Asked only here, on the visitor's own click, never on arrival.
+  window.Notification.requestPermission().then(() => render(), () => render());
+});
+
+// A reload or a closed tab loses the transcript on screen (nothing is kept anywhere else).
+window.addEventListener("beforeunload", (event) => {
+  if (leaving || ui.chatPanel.hidden || !ui.transcript.lines.some((line) => line.who)) return;
+  event.preventDefault();
+  event.returnValue = ""; // older browsers ask for it
+});
+
+installQuickExit(ui.quickExit, {
+  beforeExit() {
+    leaving = true;
+    // Tell the desk at once, so nobody waits for a visitor who is gone: the place is freed,
+    // a conversation ends as if the visitor ended it.
+    if (view.status !== "idle") page.socket.send({ type: "leave" });
+  },
+});
 ui.backToPoles.addEventListener("click", () => {
   ended = null;
   resetCopy();
@@ -406,12 +604,8 @@ ui.backToPoles.addEventListener("click", () => {
 });
 
 ui.composer.addEventListener("vc-send", (event) => {
-  const { text, clientId } = event.detail;
-  if (view.status !== "chatting" || !send({ type: "message", text, client_id: clientId })) {
-    event.preventDefault(); // the draft stays
-    return;
-  }
-  ui.transcript.addOwn(clientId, "visitor", text);
+  const { text, clientId: id } = event.detail;
+  if (!sendOwn(text, id)) event.preventDefault(); // the text stays in the box
 });
 ui.composer.addEventListener("vc-typing", (event) => {
   if (view.status === "chatting") page.socket.send({ type: "typing", active: event.detail.active });
@@ -447,6 +641,7 @@ const page = startRealtimePage(root, {
   hello: () => ({ type: "hello", token: readToken() }),
   frames,
   focusNotices: true,
+  closedText,
   onStatus() {
     if (!page.connected) ui.transcript.connectionLost();
     render();

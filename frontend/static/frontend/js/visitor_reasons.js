@@ -2,6 +2,7 @@
 // tests/js/reasons.test.mjs checks each table against wire.js's REASONS, so a reason the server
 // adds, renames or drops fails a test instead of falling through to a vague text.
 /* global gettext, interpolate */
+import { CLOSE_CODES } from "./wire.js";
 
 /** `ended`: the transcript's last line, by reason; null says nothing (`transferred`: the
  * `transferred` frame that follows says it). */
@@ -55,4 +56,21 @@ export function positionText(reason, position) {
   const text = Object.hasOwn(texts, reason) ? texts[reason]
     : gettext("Your position in the queue: %(n)s.");
   return interpolate(text, { n: position }, true);
+}
+
+/** Said while waiting again after a transfer (issue 12, item 6): who passed the visitor on,
+ * to which pole, and that the place is kept. `counsellor` is a name, or null when unknown. */
+export function transferredText(counsellor, pole) {
+  return counsellor
+    ? interpolate(gettext("%(counsellor)s passed you to %(pole)s; you keep your place."),
+                  { counsellor, pole }, true)
+    : interpolate(gettext("You were passed to %(pole)s; you keep your place."), { pole }, true);
+}
+
+/** The visitor's words for a final close of their socket (null: the common ones). */
+export function closedText(code) {
+  if (code === CLOSE_CODES.TOO_MANY_CONNECTIONS) {
+    return gettext("This desk is already open in other tabs of this browser. Go on in one of them, or close them and reload this page.");
+  }
+  return null;
 }
