@@ -325,6 +325,15 @@ class Position(Frame):
     version: int
 
 
+class Calling(Frame):
+    """A counsellor is offered this visitor (`active`), or the offer passed on without a
+    conversation (not `active`): the page calls the visitor back to the tab."""
+
+    type: Literal["calling"] = "calling"
+    active: bool
+    version: int
+
+
 class Matched(Frame):
     type: Literal["matched"] = "matched"
     conversation: str
@@ -483,7 +492,8 @@ class PoleAlerts(Frame):
 
 ServerFrame = Annotated[
     Welcome | StaffWelcome | StateFrame | StaffStateFrame | Lobby | Pong | Queued | Position
-    | Matched | MessageOut | TypingOut | ResourceShared | CounsellorJoined | CounsellorLeft
+    | Calling | Matched | MessageOut | TypingOut | ResourceShared | CounsellorJoined
+    | CounsellorLeft
     | Transferred | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone
     | ConversationOpened | ConversationClosed | VisitorPresence | ShiftChanged
     | ColleagueMessageOut | Colleagues | PoleAlerts | Error,

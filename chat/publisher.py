@@ -19,9 +19,10 @@ from channels.layers import get_channel_layer
 from chat.core import events as ev
 from chat.core.model import DeskState
 from chat.core.queries import pole_load
-from chat.core.reasons import AbandonReason, EndReason
+from chat.core.reasons import AbandonReason, EndReason, WithdrawReason
 from chat.frames import Blocked as BlockedFrame
 from chat.frames import (
+    Calling,
     ConversationClosed,
     ConversationOpened,
     ConversationSummary,
@@ -114,13 +115,16 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
                                pole=event.pole, expires_at=event.expires_at,
                                handover_note=event.handover_note,
                                transferred_from=event.transferred_from)
-            return [(counsellor_group(event.counsellor_id), frame_message(OfferFrame(offer=offer)))]
+            return [(counsellor_group(event.counsellor_id), frame_message(OfferFrame(offer=offer))),
+                    _calling(event.token, active=True, version=version)]
         case ev.OfferExpired(token=token, counsellor_id=cid):
-            return [_offer_gone(cid, token, "expired")]
+            return [_offer_gone(cid, token, "expired"), _calling(token, version=version)]
         case ev.OfferDeclined(token=token, counsellor_id=cid):
-            return [_offer_gone(cid, token, "declined")]
+            return [_offer_gone(cid, token, "declined"), _calling(token, version=version)]
         case ev.OfferWithdrawn(token=token, counsellor_id=cid, reason=reason):
-            return [_offer_gone(cid, token, reason.value)]
+            gone = _offer_gone(cid, token, reason.value)
+            # A visitor who left or dropped has no page to call back.
+            return [gone] if reason in _VISITOR_GONE else [gone, _calling(token, version=version)]
         case ev.ConversationStarted(conversation_id=conv, token=token, counsellor_id=cid):
             # The counsellor joined the group before accepting (chat/consumers/counsellor.py),
             # the visitor's sockets are in it since they hold the token.
@@ -195,6 +199,14 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             return [(counsellor_group(cid), frame_message(ShiftChanged(shift=None,
                                                                        reason="lost")))]
     return []
+
+
+_VISITOR_GONE = (WithdrawReason.VISITOR_LEFT, WithdrawReason.VISITOR_DISCONNECTED)
+
+
+def _calling(token: str, *, active: bool = False, version: int) -> Delivery:
+    """Tell the visitor's page a counsellor is offered them, or no longer is."""
+    return (visitor_group(token), frame_message(Calling(active=active, version=version)))
 
 
 def _offer_gone(counsellor_id: str, token: str, reason: OfferGoneReason) -> Delivery:

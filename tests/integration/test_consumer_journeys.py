@@ -180,3 +180,24 @@ async def test_a_greeting_sent_at_once_reaches_a_visitor_whose_socket_is_slow_to
     assert greeting["conversation"] == conversation
     for client in (camille, guest):
         await client.close()
+
+
+async def test_the_visitor_is_called_while_offered_and_told_when_the_offer_passes() -> None:
+    camille = await counsellor("camille", ["find-a-job"])
+    guest = await visitor()
+    await guest.send(type="join", pole="find-a-job")
+    offer = (await camille.expect("offer"))["offer"]
+    called = await guest.expect("calling")
+    assert called["active"] is True
+
+    await camille.send(type="decline", visitor=offer["visitor"])
+    passed = await guest.expect("calling")
+    assert passed["active"] is False and passed["version"] > called["version"]
+
+    karim = await counsellor("karim", ["find-a-job"])
+    again = (await karim.expect("offer"))["offer"]
+    assert (await guest.expect("calling"))["active"] is True
+    await karim.send(type="accept", visitor=again["visitor"])
+    await guest.expect("matched")
+    for client in (camille, karim, guest):
+        await client.close()

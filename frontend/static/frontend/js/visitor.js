@@ -35,6 +35,7 @@ const ui = {
   queueEstimate: $("queue-estimate"),
   queueLibrary: $("queue-library"),
   queueTransfer: $("queue-transfer"),
+  queueCalled: $("queue-called"),
   queueUnavailable: $("queue-unavailable"),
   leaveQueue: $("leave-queue"),
   draftForm: $("draft-form"),
@@ -72,6 +73,7 @@ let view = { status: "idle", pole: null, position: null, estimate_seconds: null,
 let ended = null; // {conversation, can_rate, rated} after `ended`, until "back to the poles"
 // Who passed the visitor on, and to which pole: said while they wait again.
 let transfer = null; // {by: name or null, to: slug}
+let calling = false; // a counsellor is offered this visitor now (`calling`)
 // True once the visitor chose to go (quick exit): no warning may hold the page then.
 let leaving = false;
 // Conversations that ended or were passed on: a frame of theirs still on its way (the
@@ -235,6 +237,7 @@ function renderQueue() {
   ui.queueTransfer.textContent = transfer ? transferredText(transfer.by, poleName(transfer.to))
     : "";
   show(ui.queueTransfer, Boolean(transfer));
+  show(ui.queueCalled, calling);
   const status = poles.get(view.pole);
   const honest = status ? waitingText(status) : null;
   const key = honest && view.pole + "\n" + honest;
@@ -266,6 +269,7 @@ let shownMode = null;
 
 function render() {
   const mode = ended ? "ended" : view.status;
+  if (mode !== "waiting") calling = false; // a call is about a place in the queue
   // The page's mode, for the styles: the intro collapses and the chat fills a phone's screen.
   root.dataset.mode = mode;
   document.body.dataset.visitor = mode;
@@ -398,9 +402,18 @@ const frames = {
     // A place that went back is said even when the figure looks the same.
     if (frame.reason || moved) page.live.say(positionText(frame.reason, frame.position));
   },
+  calling(frame) {
+    if (frame.version < shownVersion) return;
+    shownVersion = frame.version;
+    const was = calling;
+    calling = frame.active && view.status === "waiting";
+    if (calling && !was) attention.call(MOMENT.CALLED);
+    render();
+  },
   matched(frame) {
     clearNotice();
     transfer = null;
+    calling = false;
     view = { ...view, status: "chatting", conversation: frame.conversation,
              counsellors: [frame.counsellor] };
     addSystem(interpolate(gettext("%(counsellor)s is now talking with you."),

@@ -14,6 +14,7 @@ export const SOUND_KEY = "vc.visitor.sound";
 /** The moments that call the visitor back. */
 export const MOMENT = Object.freeze({
   NEXT: "next", // first in the queue: a counsellor is about to answer
+  CALLED: "called", // offered to a counsellor, who has 30 s to accept
   MATCHED: "matched", // a counsellor answers: the conversation is open
   MESSAGE: "message", // a counsellor wrote (a message or a resource card)
   ENDED: "ended", // the counsellor ended the conversation
@@ -23,6 +24,7 @@ export const MOMENT = Object.freeze({
 export function momentText(moment) {
   switch (moment) {
     case MOMENT.NEXT: return gettext("You are next in the queue");
+    case MOMENT.CALLED: return gettext("A counsellor is about to answer you");
     case MOMENT.MATCHED: return gettext("A counsellor is answering you");
     case MOMENT.MESSAGE: return gettext("New message");
     case MOMENT.ENDED: return gettext("The conversation has ended");
@@ -34,7 +36,7 @@ export function momentText(moment) {
  * ask them to come back to the screen do (they may be looking away); a message they can see
  * arrive does not. */
 export function chimesInView(moment) {
-  return moment === MOMENT.NEXT || moment === MOMENT.MATCHED;
+  return moment === MOMENT.NEXT || moment === MOMENT.CALLED || moment === MOMENT.MATCHED;
 }
 
 /** The tab's title while `count` moments wait unseen, the latest being `latest`. */
