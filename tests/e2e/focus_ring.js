@@ -37,15 +37,23 @@
   const label = `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}${classes}`
     + ` "${text.replace(/\s+/g, " ").slice(0, 40)}"`;
   const width = style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth);
-  const ring = rgba(style.outlineColor);
-  const halo = rgba(style.boxShadow);
+  // A translucent colour is seen blended over the background; a transparent one not at all.
+  const seen = (colour) => (!colour || colour.a === 0 ? null : {
+    r: colour.a * colour.r + (1 - colour.a) * background.r,
+    g: colour.a * colour.g + (1 - colour.a) * background.g,
+    b: colour.a * colour.b + (1 - colour.a) * background.b,
+  });
+  const ring = seen(rgba(style.outlineColor));
+  // The halo: a box-shadow drawn as a solid band (no offset, no blur), not a drop shadow.
+  const band = style.boxShadow.match(/(rgba?\([^)]+\)) 0px 0px 0px ([\d.]+)px/);
+  const halo = band && parseFloat(band[2]) >= minWidth ? seen(rgba(band[1])) : null;
   const best = Math.max(ring ? contrast(ring, background) : 0,
                         halo ? contrast(halo, background) : 0);
   const problems = [];
   if (rect.width === 0 || rect.height === 0) problems.push("is not visible");
   if (width < minWidth) {
     problems.push(`has no ring (outline: ${style.outlineStyle} ${style.outlineWidth})`);
-  } else if (best < minContrast) {
+  } else if (!ring || best < minContrast) {
     problems.push(`ring contrast ${best.toFixed(2)}:1`);
   } else if (halo && contrast(ring, halo) < minContrast) {
     problems.push(`ring and halo contrast ${contrast(ring, halo).toFixed(2)}:1`);
