@@ -11,11 +11,25 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-install: $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installed once, and again only when pyproject.toml changes: an editable install follows the
+# code by itself, and each reinstall rebuilds its wheel (seconds, and setuptools' ten-line
+# "Editable installation" notice on every `make run`). The stamps live in the venv, so that
+# `make clean` drops them with it.
+INSTALLED      = $(VENV)/.installed
+INSTALLED_TEST = $(VENV)/.installed-test
 
-install-test: $(BIN)/python
+install: $(INSTALLED)
+
+install-test: $(INSTALLED_TEST)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+# The test extras include the service's own dependencies: the plain install is done too.
+$(INSTALLED_TEST): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test,dev]'
+	@touch $@ $(INSTALLED)
 
 # The embedded default: SQLite in .data/, in-memory channel layer and desk store, demo data.
 run: install

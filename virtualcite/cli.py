@@ -8,12 +8,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from typing import Any
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+# Exit statuses, each a reason a script can tell apart.
+EXIT_OK = 0
+EXIT_SERVICE_UNREACHABLE = 2  # the database or Redis did not answer
+EXIT_CANNOT_LISTEN = 3  # the port is taken or not allowed
+EXIT_INTERRUPTED = 130  # Ctrl+C: 128 + SIGINT, as a shell reports it
 # Daphne's own default is 1 MiB; no frame of the protocol comes near 64 KiB (docs/protocol.md).
 WEBSOCKET_MAX_MESSAGE_BYTES = 64 * 1024
 
@@ -61,9 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             return int(args.run(args))
         except ServiceUnreachable as error:
             print(f"virtualcite: {error}", file=sys.stderr)
-            return 2
+            return EXIT_SERVICE_UNREACHABLE
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -100,7 +106,7 @@ def _check_services() -> None:
 def _check(args: argparse.Namespace) -> int:
     _check_services()
     print("virtualcite: configuration and services OK")
-    return 0
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -109,7 +115,7 @@ def _demo(args: argparse.Namespace) -> int:
     _check_services()
     call_command("migrate", interactive=False, verbosity=0)
     call_command("load_demo")
-    return 0
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -123,9 +129,11 @@ def _serve(args: argparse.Namespace) -> int:
     if args.demo:
         call_command("load_demo")
         _print_demo_logins(debug=settings.DEBUG)
-    print(f"virtualcite: serving on http://{args.host}:{args.port}/", flush=True)
-    _run_daphne(args.host, args.port)
-    return 0
+    failure = _run_daphne(args.host, args.port)
+    if failure is not None:
+        print(f"virtualcite: {cannot_listen(args.host, args.port, failure)}", file=sys.stderr)
+        return EXIT_CANNOT_LISTEN
+    return EXIT_OK
 
 
 def _print_demo_logins(*, debug: bool) -> None:
@@ -141,8 +149,27 @@ def _print_demo_logins(*, debug: bool) -> None:
               f"{', '.join(member.poles)}")
 
 
-def _run_daphne(host: str, port: int) -> None:
-    _daphne_server(host, port).run()
+def _run_daphne(host: str, port: int) -> BaseException | None:
+    """Serve until stopped (Ctrl+C, SIGTERM); why the port could not be listened on, if so."""
+    server = _daphne_server(host, port)
+    server.run()
+    failure: BaseException | None = server.listen_failure
+    return failure
+
+
+def cannot_listen(host: str, port: int, error: BaseException) -> str:
+    """What to tell someone whose server could not listen, and what to do about it."""
+    cause = getattr(error, "socketError", None) or error  # twisted's CannotListenError wraps it
+    code = getattr(cause, "errno", None)
+    if code == errno.EADDRINUSE:
+        other = port + 1
+        return (f"port {port} on {host} is already in use: is another server (an earlier "
+                "`make run`?) still running? Stop it (Ctrl+C in its terminal), or serve on "
+                f"another port: `make run PORT={other}` or `virtualcite serve --port {other}`.")
+    if code == errno.EACCES:
+        return (f"port {port} on {host} is not allowed for this user (ports below 1024 need "
+                f"privileges): serve on a higher one, e.g. `make run PORT={DEFAULT_PORT}`.")
+    return f"cannot listen on port {port} on {host}: {cause}"
 
 
 def _daphne_server(host: str, port: int) -> Any:
@@ -154,6 +181,9 @@ def _daphne_server(host: str, port: int) -> Any:
     interface = host.strip("[]").replace(":", r"\:")
     return DeskServer(
         application=application,
+        # Said once the port listens, not before: a taken port must not read as serving.
+        on_listening=lambda: print(f"virtualcite: serving on http://{host}:{port}/ "
+                                   "(Ctrl+C stops it)", flush=True),
         endpoints=[f"tcp:port={port}:interface={interface}"],
         websocket_max_message_size=WEBSOCKET_MAX_MESSAGE_BYTES,
         websocket_handshake_timeout=WEBSOCKET_HANDSHAKE_TIMEOUT_SECONDS,

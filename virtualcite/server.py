@@ -14,11 +14,17 @@ tell what it did wrong. With `failByDrop` off it first sends the close frame RFC
 7.4.1 names: 1007 (invalid payload data), 1009 (message too big), 1002 (protocol error); a
 peer that does not answer is still dropped after autobahn's close handshake timeout
 (docs/protocol.md, Framing and Close codes).
+
+Daphne, when it cannot listen (the port taken by another server, or below 1024 without the
+privilege), logs one line and stops its reactor: `Server.run` then returns as if the server
+had run and stopped. DeskServer keeps the failure for its caller to report, exiting non-zero
+(virtualcite/cli.py), and lets it say "serving" only once the port listens.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from daphne.server import Server
@@ -95,12 +101,28 @@ class BoundedWebSocketProtocol(WebSocketProtocol):  # type: ignore[misc]  # daph
 
 
 class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
-    """Daphne's server: BoundedWebSocketProtocol for every websocket, `failByDrop` off.
+    """Daphne's server: BoundedWebSocketProtocol for every websocket, `failByDrop` off, and a
+    failure to listen kept as `listen_failure` instead of only logged.
 
     `Server.run` creates its websocket factory itself and offers no option for either; the
     property configures the factory as it is set (`run` sets its own options afterwards and
     never touches these two).
     """
+
+    def __init__(self, *args: Any, on_listening: Callable[[], None] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.on_listening = on_listening  # called once the port listens
+        self.listen_failure: BaseException | None = None  # why it could not listen, if so
+
+    def listen_success(self, port: Any) -> None:  # daphne's callback of endpoint.listen
+        super().listen_success(port)
+        if self.on_listening is not None:
+            self.on_listening()
+
+    def listen_error(self, failure: Any) -> None:  # its errback: logs, then stops the reactor
+        self.listen_failure = failure.value
+        super().listen_error(failure)
 
     @property
     def ws_factory(self) -> Any:

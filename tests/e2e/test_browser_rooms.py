@@ -306,6 +306,8 @@ def test_both_room_pages_fit_360_px_and_work_by_keyboard(browser: Browser,
     expect(guest.locator("#seated-panel")).to_be_visible()
     expect(guest.locator("#messages-title")).to_be_focused()  # focus follows the seat
     guest.keyboard.press("Tab")
+    expect(guest.locator("#transcript")).to_be_focused()  # the messages, scrolled by keys
+    guest.keyboard.press("Tab")
     expect(guest.locator("#message-text")).to_be_focused()
     guest.keyboard.type("Bonjour depuis un téléphone")
     guest.keyboard.press("Enter")

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import urllib.request
 from pathlib import Path
 
 from tests.e2e.live_server import LiveServer
+from virtualcite.cli import EXIT_CANNOT_LISTEN
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def get(url: str) -> tuple[int, str]:
@@ -35,6 +42,47 @@ def test_static_files_are_served_by_the_app(served: LiveServer) -> None:
 
 def test_demo_logins_are_printed_in_demo_mode(served: LiveServer) -> None:
     assert "camille" in served.log()
+
+
+def test_serving_is_said_once_listening_with_how_to_stop(served: LiveServer) -> None:
+    assert f"serving on http://127.0.0.1:{served.port}/ (Ctrl+C stops it)" in served.log()
+
+
+def test_a_port_already_taken_fails_naming_it_with_a_non_zero_status(tmp_path: Path) -> None:
+    env = LiveServer(tmp_path).env  # the variables a served test controls, DEBUG on
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "virtualcite.cli", "serve", "--port", str(port)],
+            env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == EXIT_CANNOT_LISTEN
+    assert f"virtualcite: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert f"make run PORT={port + 1}" in result.stderr
+    assert "serving" not in result.stdout
+
+
+def make_run_commands(venv: Path) -> str:
+    """What `make run` would do with this venv (make -n: nothing is run)."""
+    return subprocess.run(["make", "-n", "-C", str(REPO), "run", f"VENV={venv}"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_make_run_reinstalls_only_after_pyproject_changes(tmp_path: Path) -> None:
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    assert "pip install" in make_run_commands(venv)  # never installed
+    stamp = venv / ".installed"
+    stamp.touch()
+    pyproject = (REPO / "pyproject.toml").stat().st_mtime
+    os.utime(stamp, (pyproject + 60, pyproject + 60))
+    commands = make_run_commands(venv)
+    assert "pip install" not in commands
+    assert "virtualcite serve --demo" in commands
+    os.utime(stamp, (pyproject - 60, pyproject - 60))  # pyproject.toml edited since
+    assert "pip install" in make_run_commands(venv)
 
 
 def test_production_mode_collects_static_files_and_serves_them(tmp_path: Path) -> None:

@@ -1,12 +1,17 @@
 // <vc-transcript>: a conversation as a page shows it: its lines, what became of the messages
-// this page sent (own_messages.js), and who is typing. The element adds behaviour only; its
-// markup, ids and ARIA stay the page's:
+// this page sent (own_messages.js), and who is typing. The element adds behaviour; its markup
+// and ids stay the page's, the list naming itself:
 //
 //   <vc-transcript>
 //     <ol class="transcript" aria-label="Messages"></ol>
 //     <p class="typing" hidden></p>
 //   </vc-transcript>
 //
+// Connected, it makes itself a log (role="log", named like its list) and its list, which
+// scrolls, reachable by keyboard (tabindex="0"): without it a keyboard user cannot scroll back
+// (axe's scrollable-region-focusable, WCAG 2.1.1). The log is not live (aria-live="off"): the
+// page's own live region already says each line once, in words ("Camille says: ..."), and a
+// live log would repeat it and read back the user's own messages. What the page sets wins.
 // Each line added dispatches `vc-line` (detail: {kind}); a system line is also announced.
 /* global gettext, interpolate */
 import { el, safeFragment, show, textOf } from "./dom.js";
@@ -23,12 +28,24 @@ function paint(line, state) {
   else line.removeAttribute("title");
 }
 
+function setDefault(node, name, value) {
+  if (value !== null && !node.hasAttribute(name)) node.setAttribute(name, value);
+}
+
 class Transcript extends HTMLElement {
   constructor() {
     super();
     this.lines = []; // {at, who, text} of each line, for the visitor's saved copy
     this.own = new OwnMessages(paint);
     this.typingTimer = null;
+  }
+
+  connectedCallback() {
+    const list = this.list;
+    setDefault(this, "role", "log");
+    setDefault(this, "aria-live", "off");
+    setDefault(this, "aria-label", list.getAttribute("aria-label"));
+    setDefault(list, "tabindex", "0");
   }
 
   get list() {
