@@ -109,11 +109,13 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             return [(visitor_group(token), frame_message(
                 Position(pole=pole, position=position, estimate_seconds=estimate,
                          reason=reason.value if reason else None, version=version)))]
-        case ev.OfferMade():
+        case ev.OfferMade() | ev.OfferExtended():
+            # An extended offer is sent again whole: the page replaces the one it shows.
             offer = OfferModel(visitor=visitor_handle(event.token), pseudonym=event.pseudonym,
                                pole=event.pole, expires_at=event.expires_at,
                                handover_note=event.handover_note,
-                               transferred_from=event.transferred_from)
+                               transferred_from=event.transferred_from,
+                               extended=isinstance(event, ev.OfferExtended))
             return [(counsellor_group(event.counsellor_id), frame_message(OfferFrame(offer=offer)))]
         case ev.OfferExpired(token=token, counsellor_id=cid):
             return [_offer_gone(cid, token, "expired")]
