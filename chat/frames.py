@@ -111,6 +111,13 @@ class Decline(ClientFrame):
     visitor: VisitorHandle
 
 
+class ExtendOffer(ClientFrame):
+    """"Need a moment": the standing offer runs longer, once (chat/core/offers.py)."""
+
+    type: Literal["extend_offer"]
+    visitor: VisitorHandle
+
+
 class SendResource(ClientFrame):
     type: Literal["send_resource"]
     conversation: ConversationId
@@ -158,9 +165,9 @@ class ColleagueMessageIn(ClientFrame):
 
 
 CounsellorFrame = Annotated[
-    Hello | Ping | ShiftStart | Pause | Resume | ShiftEnd | Accept | Decline | MessageIn
-    | TypingIn | SendResource | Transfer | Invite | LeaveConversation | EndByCounsellor | Block
-    | ColleagueMessageIn,
+    Hello | Ping | ShiftStart | Pause | Resume | ShiftEnd | Accept | Decline | ExtendOffer
+    | MessageIn | TypingIn | SendResource | Transfer | Invite | LeaveConversation
+    | EndByCounsellor | Block | ColleagueMessageIn,
     Field(discriminator="type"),
 ]
 COUNSELLOR_FRAMES: TypeAdapter[CounsellorFrame] = TypeAdapter(
@@ -211,6 +218,7 @@ class Offer(Frame):
     expires_at: float
     handover_note: str | None
     transferred_from: str | None
+    extended: bool = False  # the one extension (`extend_offer`) was used
 
 
 class ConversationSummary(Frame):
@@ -224,8 +232,13 @@ class ConversationSummary(Frame):
     visitor_connected: bool
 
 
+# The values of chat/core/model.py `CounsellorStatus`; the page has words for each (wire.js
+# COUNSELLOR_STATUSES, checked by tests/js/workspace.test.mjs).
+CounsellorStatusName = Literal["available", "paused", "draining"]
+
+
 class Shift(Frame):
-    status: Literal["available", "paused", "draining"]
+    status: CounsellorStatusName
     poles: list[str]
     capacity: int
 
@@ -235,7 +248,7 @@ class ColleagueCard(Frame):
     name: str
     institution: str
     poles: list[str]
-    status: str
+    status: CounsellorStatusName
     load: int
     capacity: int
 

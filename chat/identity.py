@@ -13,19 +13,9 @@ from virtualcite.realtime.identity import digest
 
 HANDLE_HEX = 16
 
-_ADJECTIVES = ("Curious", "Bold", "Calm", "Bright", "Keen", "Steady", "Swift", "Gentle",
-               "Brave", "Wise", "Lively", "Patient")
-_NOUNS = ("Heron", "Otter", "Lynx", "Falcon", "Maple", "Cedar", "Comet", "River", "Harbour",
-          "Meadow", "Beacon", "Willow")
-
 
 def new_conversation_id() -> str:
     return secrets.token_hex(8)
-
-
-def new_pseudonym() -> str:
-    """A friendly generated name, so a counsellor can tell several visitors apart."""
-    return f"{secrets.choice(_ADJECTIVES)} {secrets.choice(_NOUNS)} {secrets.randbelow(90) + 10}"
 
 
 def visitor_handle(token: str) -> str:

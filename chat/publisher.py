@@ -110,13 +110,17 @@ def _deliveries_of(event: ev.Event, summaries: dict[str, ConversationSummary],
             return [(visitor_group(token), frame_message(
                 Position(pole=pole, position=position, estimate_seconds=estimate,
                          reason=reason.value if reason else None, version=version)))]
-        case ev.OfferMade():
+        case ev.OfferMade() | ev.OfferExtended():
+            # An extended offer is sent again whole: the page replaces the one it shows.
             offer = OfferModel(visitor=visitor_handle(event.token), pseudonym=event.pseudonym,
                                pole=event.pole, expires_at=event.expires_at,
                                handover_note=event.handover_note,
-                               transferred_from=event.transferred_from)
-            return [(counsellor_group(event.counsellor_id), frame_message(OfferFrame(offer=offer))),
-                    _calling(event.token, active=True, version=version)]
+                               transferred_from=event.transferred_from,
+                               extended=isinstance(event, ev.OfferExtended))
+            made = [(counsellor_group(event.counsellor_id), frame_message(OfferFrame(offer=offer)))]
+            if isinstance(event, ev.OfferExtended):  # the visitor was called with the offer
+                return made
+            return [*made, _calling(event.token, active=True, version=version)]
         case ev.OfferExpired(token=token, counsellor_id=cid):
             return [_offer_gone(cid, token, "expired"), _calling(token, version=version)]
         case ev.OfferDeclined(token=token, counsellor_id=cid):

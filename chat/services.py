@@ -28,12 +28,13 @@ from chat.core.reform import (
 )
 from chat.errors import NoConversation
 from chat.frames import VisitorState
-from chat.identity import new_pseudonym, visitor_group
+from chat.identity import visitor_group
 from chat.outcomes import OUTCOME_TAGS
 from chat.runtime import desk_config, desk_runtime
 from chat.selectors import StaffMember, offered_token
 from chat.snapshots import visitor_state
 from virtualcite.figures.models import VisitRecord
+from virtualcite.pseudonyms import new_pseudonym
 from virtualcite.realtime.errors import Forbidden
 from virtualcite.realtime.limits import CONNECTION_TTL_SECONDS, MAX_CONNECTIONS_PER_TOKEN
 
@@ -85,14 +86,15 @@ async def visitor_hello(*, token: str | None) -> tuple[str | None, VisitorState,
     return (token if keep else None), snapshot, memento
 
 
-async def visitor_join(*, token: str, pole: str) -> Placed:
-    """Take a place in `pole`'s queue; returns the visitor's state right after joining, and
-    what the socket must remember of the place."""
+async def visitor_join(*, token: str, pole: str, language: str) -> Placed:
+    """Take a place in `pole`'s queue, under a pseudonym in the visitor's `language` (the
+    counsellors call them by it); returns the visitor's state right after joining, and what
+    the socket must remember of the place."""
     policies = await desk_runtime().directory.policies()
 
     def change(state: DeskState, now: float) -> tuple[list[ev.Event], Placed | DeskError]:
         try:
-            events = desk.visitor_join(state, token=token, pseudonym=new_pseudonym(),
+            events = desk.visitor_join(state, token=token, pseudonym=new_pseudonym(language),
                                        pole=pole, policies=policies, now=now,
                                        config=desk_config(now))
         except DeskError as refusal:
@@ -228,6 +230,16 @@ async def offer_decline(*, counsellor_id: str, visitor: str) -> None:
         token = offered_token(state.counsellors.get(counsellor_id), visitor)
         return desk.offer_decline(state, counsellor_id=counsellor_id, token=token, now=now,
                                   config=desk_config(now)), None
+
+    await _run(change)
+
+
+async def offer_extend(*, counsellor_id: str, visitor: str) -> None:
+    """"Need a moment": the offer of `visitor` runs longer, once."""
+    def change(state: DeskState, now: float) -> tuple[list[ev.Event], None]:
+        token = offered_token(state.counsellors.get(counsellor_id), visitor)
+        return desk.offer_extend(state, counsellor_id=counsellor_id, token=token, now=now,
+                                 config=desk_config(now)), None
 
     await _run(change)
 

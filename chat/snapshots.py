@@ -70,7 +70,8 @@ def offers_of(state: DeskState, counsellor: Counsellor) -> list[Offer]:
         offers.append(Offer(visitor=visitor_handle(token), pseudonym=ticket.pseudonym,
                             pole=ticket.pole, expires_at=ticket.offer_expires_at,
                             handover_note=ticket.handover_note,
-                            transferred_from=ticket.transferred_from))
+                            transferred_from=ticket.transferred_from,
+                            extended=ticket.offer_extended))
     return offers
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from rooms.selectors import RoomSession, next_rooms_by_pole
-from virtualcite.models import OpeningHours, Pole, Resource, StaffProfile
+from virtualcite.models import CannedReply, OpeningHours, Pole, Resource, StaffProfile
 from virtualcite.roles import counsellor_profiles
 
 
@@ -85,6 +85,16 @@ def desk_resource_cards_list() -> list[dict[str, object]]:
          "kind": resource.get_kind_display()}
         for resource in Resource.objects.filter(published=True, pole__active=True)
         .select_related("pole").order_by("pole__order", "title")
+    ]
+
+
+def desk_canned_replies_list() -> list[dict[str, object]]:
+    """The active canned replies of active poles, in the admin's order: the composer offers
+    those of the conversation's pole."""
+    return [
+        {"id": reply.id, "pole": reply.pole.slug, "title": reply.title, "text": reply.text}
+        for reply in CannedReply.objects.filter(active=True, pole__active=True)
+        .select_related("pole")
     ]
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from frontend.selectors import (
     counsellor_profile_get,
+    desk_canned_replies_list,
     desk_poles_list,
     desk_resource_cards_list,
     library_pole_get,
@@ -47,6 +48,7 @@ def desk(request: HttpRequest) -> HttpResponse:
         "my_poles": [pole.slug for pole in profile.poles.all()],
         "capacity": profile.max_conversations,
         "resources": desk_resource_cards_list(),
+        "canned_replies": desk_canned_replies_list(),
     }
     return render(request, "frontend/desk.html", {
         "profile": profile, "desk_data": desk_data, "socket_timing": SOCKET_TIMING,

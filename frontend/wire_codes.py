@@ -27,12 +27,13 @@ class WireSources(NamedTuple):
     server_frames: tuple[type[BaseModel], ...]  # the desk's
     room_frames: tuple[type[BaseModel], ...]  # the rooms'
     alert_kinds: list[str | int]  # a `pole_alerts` frame's kinds (inside its cards)
+    counsellor_statuses: list[str | int]  # a shift's and a colleague's `status`
     modules: tuple[str, ...]  # where they are defined, named in the file's header
 
 
 def wire_sources() -> WireSources:
     """Where the wire's names are defined: the one place to change when they move."""
-    from chat.frames import PoleAlertCard, ServerFrame
+    from chat.frames import ColleagueCard, PoleAlertCard, ServerFrame
     from rooms.frames import RoomServerFrame
     from virtualcite.realtime.errors import documented_codes, refusal_classes
     from virtualcite.realtime.protocol import CloseCode
@@ -45,7 +46,8 @@ def wire_sources() -> WireSources:
     modules = {cls.__module__ for cls in refusal_classes()} | {CloseCode.__module__}
     modules |= {model.__module__ for model in (*frames, *room_frames)}
     alert_kinds = literal_values(PoleAlertCard.model_fields["kind"].annotation) or []
-    return WireSources(codes, CloseCode, frames, room_frames, alert_kinds,
+    statuses = literal_values(ColleagueCard.model_fields["status"].annotation) or []
+    return WireSources(codes, CloseCode, frames, room_frames, alert_kinds, statuses,
                        tuple(sorted(modules)))
 
 
@@ -127,6 +129,9 @@ export const REASONS = Object.freeze(Object.fromEntries(
 
 /** The `kind` of a pole alert (`PoleAlertCard`, inside `pole_alerts`). */
 export const ALERT_KINDS = Object.freeze({_js(sources.alert_kinds)});
+
+/** A counsellor's `status` (`Shift` and `ColleagueCard`, inside `staff_state` and `colleagues`). */
+export const COUNSELLOR_STATUSES = Object.freeze({_js(sources.counsellor_statuses)});
 
 /** The same for the rooms' server frames (their own routes, docs/protocol.md Rooms). */
 export const ROOM_LITERALS = {_literals_object(frame_literals(sources.room_frames))};

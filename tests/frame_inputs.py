@@ -30,6 +30,7 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         "hello": {}, "ping": {}, "shift_start": {"poles": ["find-a-job"], "capacity": 1},
         "pause": {}, "resume": {}, "shift_end": {},
         "accept": {"visitor": "c83c0c85f8e6fe97"}, "decline": {"visitor": "c83c0c85f8e6fe97"},
+        "extend_offer": {"visitor": "c83c0c85f8e6fe97"},
         "message": {"conversation": "c1", "text": "bonjour", "client_id": "m1"},
         "typing": {"conversation": "c1", "active": True},
         "send_resource": {"conversation": "c1", "resource": 1},

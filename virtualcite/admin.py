@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from virtualcite.models import (
+    CannedReply,
     ClosedDate,
     OpeningHours,
     PartnerInstitution,
@@ -57,6 +58,14 @@ class ResourceAdmin(admin.ModelAdmin):
     list_display = ("title", "pole", "kind", "published")
     list_filter = ("pole", "kind", "published")
     search_fields = ("title", "summary", "isbn")
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "pole", "order", "active")
+    list_editable = ("order", "active")
+    list_filter = ("pole", "active")
+    search_fields = ("title", "text")
 
 
 class StaffProfileInline(admin.StackedInline):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from rooms.models import Room, RoomSchedule, RoomStep, ScheduleKind
 from virtualcite.auth import DEMO_PASSWORD
 from virtualcite.models import (
+    CannedReply,
     InstitutionKind,
     OpeningHours,
     PartnerInstitution,
@@ -118,6 +119,22 @@ DEMO_RESOURCES = (
      "Très complet ; commencer par les fiches « premiers pas »."),
 )
 
+# (pole slug, title, text): the answers a counsellor inserts and edits (canned replies).
+GREETING = ("Bonjour", "Bonjour, je suis là pour vous aider. Quelle est votre question ?")
+DEMO_CANNED_REPLIES = (
+    ("find-a-job", *GREETING),
+    ("find-a-job", "Vos droits", "Pour connaître vos droits, le plus simple est de créer votre "
+     "espace sur francetravail.fr ; je peux vous indiquer les étapes."),
+    ("discover-jobs", *GREETING),
+    ("discover-jobs", "Fiches métiers", "Les fiches métiers de l'ONISEP décrivent les "
+     "activités, les formations et les débouchés : voulez-vous que je vous en envoie une ?"),
+    ("find-training", *GREETING),
+    ("find-training", "Financement", "Une formation peut se financer avec votre compte "
+     "personnel de formation : avez-vous déjà consulté vos droits ?"),
+    ("change-career", *GREETING),
+    ("create-business", *GREETING),
+)
+
 
 @dataclass(frozen=True)
 class DemoStaff:
@@ -202,6 +219,11 @@ def load_demo() -> None:
         Resource.objects.update_or_create(
             pole=Pole.objects.get(slug=slug), title=title,
             defaults={"kind": resource_kind, "url": url, "summary": summary, "review": review},
+        )
+    for order, (slug, title, text) in enumerate(DEMO_CANNED_REPLIES):
+        CannedReply.objects.update_or_create(
+            pole=Pole.objects.get(slug=slug), title=title,
+            defaults={"text": text, "order": order, "active": True},
         )
     now = timezone.localtime()
     open_now, tomorrow = DEMO_ROOMS

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from virtualcite.opening import OpeningWindow, is_open_at, next_opening
+from virtualcite.realtime.limits import MAX_MESSAGE_CHARS
 
 # Generous enough for a busy afternoon at a large Cité; a manager lowers it in the admin.
 DEFAULT_QUEUE_CAPACITY = 50
@@ -291,6 +292,31 @@ class Resource(models.Model):
         ordering = ("pole__order", "title")
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CannedReply(models.Model):
+    """A ready answer for a pole's frequent questions: the counsellor inserts it in the
+    composer and edits it before sending; it is never sent on its own."""
+
+    pole = models.ForeignKey(
+        Pole, on_delete=models.CASCADE, related_name="canned_replies", verbose_name=_("pole")
+    )
+    title = models.CharField(
+        _("title"), max_length=80, help_text=_("What the counsellor sees in the list.")
+    )
+    # A message's own limit (virtualcite/realtime/limits.py MAX_MESSAGE_CHARS): inserted
+    # whole, it can still be sent.
+    text = models.TextField(_("text"), max_length=MAX_MESSAGE_CHARS)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ("pole__order", "order", "title")
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
 
     def __str__(self) -> str:
         return self.title

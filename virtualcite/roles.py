@@ -19,6 +19,7 @@ from virtualcite.models import Role, StaffProfile
 MANAGER_MODELS: dict[str, tuple[str, ...]] = {
     "virtualcite": (
         "pole", "openinghours", "closeddate", "partnerinstitution", "staffprofile", "resource",
+        "cannedreply",
     ),
     "rooms": ("room", "roomschedule", "roomstep"),
     "staffing": ("plannedshift",),

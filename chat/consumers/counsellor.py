@@ -18,6 +18,7 @@ from chat.frames import (
     CounsellorState,
     Decline,
     EndByCounsellor,
+    ExtendOffer,
     Invite,
     LeaveConversation,
     MessageIn,
@@ -148,6 +149,9 @@ class CounsellorSocket(DeskSocket, StaffSocket):
 
     async def on_decline(self, frame: Decline) -> None:
         await services.offer_decline(counsellor_id=self.me.id, visitor=frame.visitor)
+
+    async def on_extend_offer(self, frame: ExtendOffer) -> None:
+        await services.offer_extend(counsellor_id=self.me.id, visitor=frame.visitor)
 
     async def on_message(self, frame: MessageIn) -> None:
         conversation = self._mine(frame.conversation)

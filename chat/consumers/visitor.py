@@ -91,7 +91,8 @@ class VisitorSocket(DeskSocket):
         if is_new and not await self._hold_token(token, frame.type):
             return
         try:
-            state, self.memento = await services.visitor_join(token=token, pole=frame.pole)
+            state, self.memento = await services.visitor_join(token=token, pole=frame.pole,
+                                                                language=self.language)
         except Exception:
             if is_new:
                 await self._release_token()

@@ -18,7 +18,7 @@ from chat.core.conversations import (
     visitor_block,
 )
 from chat.core.liveness import counsellor_dropped, counsellor_remove, maintain, tick
-from chat.core.offers import offer_accept, offer_decline
+from chat.core.offers import offer_accept, offer_decline, offer_extend
 from chat.core.reform import reform
 from chat.core.shifts import (
     counsellor_drain,
@@ -54,6 +54,7 @@ __all__ = [
     "maintain",
     "offer_accept",
     "offer_decline",
+    "offer_extend",
     "reform",
     "tick",
     "visitor_block",

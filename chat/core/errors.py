@@ -95,6 +95,13 @@ class NoSuchOffer(DeskError):
     message = gettext_noop("This visitor is no longer offered to you.")
 
 
+class OfferAlreadyExtended(DeskError):
+    """The offer was already extended once: it cannot be extended again."""
+
+    code = "offer_already_extended"
+    message = gettext_noop("You already asked for a moment on this offer: accept or decline it.")
+
+
 class UnknownConversation(DeskError):
     """No such running conversation."""
 

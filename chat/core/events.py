@@ -71,6 +71,22 @@ class OfferMade(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class OfferExtended(Event):
+    """The counsellor asked for a moment: the standing offer now runs until ``expires_at``.
+
+    It carries the whole offer, as ``OfferMade`` does, so the counsellor's page replaces it."""
+
+    kind: ClassVar[str] = "offer_extended"
+    token: str
+    counsellor_id: str
+    pole: str
+    pseudonym: str
+    expires_at: float
+    handover_note: str | None
+    transferred_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class OfferExpired(Event):
     """A counsellor let an offer time out; the visitor keeps their place."""
 

@@ -50,6 +50,8 @@ class Ticket:
     disconnected_at: float | None = None  # set while the grace period runs
     offered_to: str | None = None
     offer_expires_at: float | None = None
+    # The counsellor asked for a moment on the standing offer (once per offer, WCAG 2.2.1).
+    offer_extended: bool = False
     # Counsellors who declined or let this ticket's offer expire during the current wait.
     declined_by: list[str] = field(default_factory=list)
     conversation_id: str | None = None
@@ -129,6 +131,10 @@ class DeskConfig:
     # Long enough to glance away from another conversation, short enough that a visitor
     # does not wait on a ghost.
     offer_timeout: float = 30.0
+    # "Need a moment" (WCAG 2.2.1, timing adjustable), granted once per offer: a minute more
+    # finishes a sentence in another conversation, and the visitor, who is not told of the
+    # offer, waits at most 90 s on a counsellor who said they are coming.
+    offer_extension: float = 60.0
     # Covers a page reload or a phone switching network without losing one's place.
     visitor_grace: float = 60.0
     # Heartbeats come every 5-10 s, so two or three can be missed before a lease expires.

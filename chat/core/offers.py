@@ -1,4 +1,5 @@
-"""Rules for offers: a counsellor accepts or declines the visitor offered to them."""
+"""Rules for offers: a counsellor accepts or declines the visitor offered to them, or asks
+for a moment first."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from chat.core.events import (
     ConversationStarted,
     Event,
     OfferDeclined,
+    OfferExtended,
 )
 from chat.core.model import (
     DEFAULTS,
@@ -58,6 +60,7 @@ def offer_accept(
     ticket.conversation_id = conversation_id
     ticket.offered_to = None
     ticket.offer_expires_at = None
+    ticket.offer_extended = False
     ticket.handover_note = None
     ticket.requeued = False
     ticket.declined_by = []
@@ -96,3 +99,28 @@ def offer_decline(
     state.counsellors[counsellor_id].missed_offers_in_row = 0  # an answer, not a silence
     events: list[Event] = [OfferDeclined(token=token, counsellor_id=counsellor_id)]
     return finish(state, events, [], now, config)
+
+
+def offer_extend(
+    state: DeskState, *, counsellor_id: str, token: str, now: float, config: DeskConfig = DEFAULTS
+) -> list[Event]:
+    """The counsellor needs a moment: the standing offer runs ``config.offer_extension``
+    seconds longer, once per offer (WCAG 2.2.1). Nothing else changes: the visitor keeps
+    their place and is not told (they do not know of offers)."""
+    ticket = standing_offer(state, counsellor_id, token, now)
+    if ticket.offer_extended:
+        raise errors.OfferAlreadyExtended(f"the offer of {token} was already extended")
+    assert ticket.offer_expires_at is not None, "a standing offer has a deadline"
+    ticket.offer_expires_at += config.offer_extension
+    ticket.offer_extended = True
+    return [
+        OfferExtended(
+            token=token,
+            counsellor_id=counsellor_id,
+            pole=ticket.pole,
+            pseudonym=ticket.pseudonym,
+            expires_at=ticket.offer_expires_at,
+            handover_note=ticket.handover_note,
+            transferred_from=ticket.transferred_from,
+        )
+    ]

@@ -66,6 +66,7 @@ def make_offer(ticket: Ticket, counsellor: Counsellor, now: float, config: DeskC
     ticket.status = TicketStatus.OFFERED
     ticket.offered_to = counsellor.id
     ticket.offer_expires_at = now + config.offer_timeout
+    ticket.offer_extended = False
     counsellor.offered_tokens.append(ticket.token)
     return OfferMade(
         token=ticket.token,

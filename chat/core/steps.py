@@ -205,6 +205,7 @@ def clear_offer(state: DeskState, ticket: Ticket) -> str:
     ticket.status = TicketStatus.WAITING
     ticket.offered_to = None
     ticket.offer_expires_at = None
+    ticket.offer_extended = False
     return counsellor_id
 
 

@@ -218,6 +218,13 @@ class DeskMachine(RuleBasedStateMachine):
                 conversation_id=f"k{self.conversation_number}",
             )
 
+    @rule(data=st.data())
+    def ask_for_a_moment(self, data: st.DataObject) -> None:
+        pairs = self.offered_pairs()
+        if pairs:
+            token, counsellor_id = data.draw(st.sampled_from(pairs))
+            self.apply(desk.offer_extend, counsellor_id=counsellor_id, token=token)
+
     @rule(counsellor_id=counsellor_ids, token=tokens)
     def accept_a_stray_offer(self, counsellor_id: str, token: str) -> None:
         self.apply(
@@ -342,6 +349,8 @@ class DeskMachine(RuleBasedStateMachine):
             else:
                 assert ticket.offered_to is None and holders == []
                 assert in_conversations == [ticket.conversation_id]
+            # An extension belongs to the offer it was asked on: the next offer starts afresh.
+            assert ticket.offer_extended is False or ticket.status is TicketStatus.OFFERED
             if ticket.status is not TicketStatus.IN_CONVERSATION:
                 assert ticket.pole in OPEN_POLES
 

@@ -29,6 +29,7 @@ export const ERROR_CODES = Object.freeze({
   NOT_ON_SHIFT: "not_on_shift",
   NOT_SEATED: "not_seated",
   NOTHING_TO_RATE: "nothing_to_rate",
+  OFFER_ALREADY_EXTENDED: "offer_already_extended",
   POLE_CLOSED: "pole_closed",
   QUEUE_FULL: "queue_full",
   RATE_LIMITED: "rate_limited",
@@ -81,6 +82,9 @@ export const REASONS = Object.freeze(Object.fromEntries(
 
 /** The `kind` of a pole alert (`PoleAlertCard`, inside `pole_alerts`). */
 export const ALERT_KINDS = Object.freeze(["waiting_over", "wait_over", "nobody_available"]);
+
+/** A counsellor's `status` (`Shift` and `ColleagueCard`, inside `staff_state` and `colleagues`). */
+export const COUNSELLOR_STATUSES = Object.freeze(["available", "paused", "draining"]);
 
 /** The same for the rooms' server frames (their own routes, docs/protocol.md Rooms). */
 export const ROOM_LITERALS = Object.freeze({
