@@ -481,7 +481,9 @@ const frames = {
   rated() {
     if (ended) ended.rated = true;
     render();
-    page.live.say(gettext("Thank you for your rating."));
+    // The form that held the focus is hidden: the thanks replace it, and are read as focused
+    // (not also through the live region, which would say them twice).
+    $("rated").focus();
   },
   left() {
     writeToken(null);
