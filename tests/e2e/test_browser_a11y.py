@@ -20,14 +20,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.e2e.axe import assert_accessible
-from tests.e2e.browser import collect_errors, new_page, screenshot
-from tests.e2e.focus_ring import focus_ring_failures, tab_stops
+from tests.e2e.a11y import check_at_every_width as check
+from tests.e2e.browser import collect_errors, new_page
+from tests.e2e.focus_ring import tab_stops
 from tests.e2e.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = ((1280, 900), (360, 740))
 ROOM = "club-reconversion"  # the demo's room with a session now, run by nadia
 LATER_ROOM = "atelier-premiers-pas"  # the demo's workshop of tomorrow
 PASSWORD = "a password of the a11y staff, " + secrets.token_hex(8)
@@ -55,15 +54,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live.start()
     yield live
     live.stop()
-
-
-def check(page: Page, state: str) -> None:
-    """The state on screen, at each width: screenshot, axe, then the ring of every tab stop."""
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        screenshot(page, f"a11y-{state}-{width}")
-        assert_accessible(page, f"{state}-{width}")
-        assert focus_ring_failures(page) == [], f"{state} at {width} px"
 
 
 def scroll_by_key(page: Page, box: Locator, key: str) -> float:

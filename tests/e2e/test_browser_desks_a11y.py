@@ -7,24 +7,16 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.axe import assert_accessible
-from tests.e2e.browser import screenshot
+from tests.e2e.a11y import check_at_every_width
 from tests.e2e.browser_people import accept_offer, counsellor_page, visitor_page
-from tests.e2e.focus_ring import focus_ring_failures
 from tests.e2e.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 
-WIDTHS = ((1280, 900), (360, 740))
-
 
 def check(page: Page, state: str) -> None:
-    """The state on screen, at each width: screenshot, axe, then the ring of every tab stop."""
-    for width, height in WIDTHS:
-        page.set_viewport_size({"width": width, "height": height})
-        screenshot(page, f"a11y-{state}-{width}")
-        assert_accessible(page, f"{state}-{width}")
-        assert focus_ring_failures(page) == [], f"{state} at {width} px"
+    """The state at both widths, then back to the desktop's for the next step."""
+    check_at_every_width(page, state)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from tests.e2e.browser import collect_errors, new_page, screenshot
-from tests.e2e.browser_people import open_conversation, visitor_page
+from tests.e2e.browser import collect_errors, screenshot
+from tests.e2e.browser_people import counsellor_page, open_conversation, visitor_page
 from tests.e2e.live_server import LiveServer
 from virtualcite.pseudonyms import _FR_NOUNS
 
@@ -50,21 +50,12 @@ FRENCH_NOUNS = {noun for noun, _gender in _FR_NOUNS}
 def desk_page(browser: Browser, server: LiveServer, username: str, poles: list[str], *,
               capacity: int = 3, locale: str = "en-US", width: int = 1280) -> Page:
     """A counsellor logged in on their desk, watched, on shift for exactly `poles`."""
-    context, page = new_page(browser, locale=locale, width=width)
-    context.grant_permissions(["notifications"], origin=server.url)
-    context.add_init_script(WATCH_THE_BROWSER)
-    page.goto(f"{server.url}/login/?next=/desk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.press("#id_password", "Enter")
-    page.wait_for_url(re.compile(r"/desk/$"))
-    expect(page.locator("#counsellor-desk")).to_have_attribute("data-connection", "open")
-    for box in page.locator("#shift-poles input").all():
-        box.set_checked(box.get_attribute("value") in poles)
-    page.fill("#shift-capacity", str(capacity))
-    page.click("#shift-form button[type=submit]")
-    expect(page.locator("#shift-on")).to_be_visible()
-    return page
+    def watched(context: BrowserContext) -> None:
+        context.grant_permissions(["notifications"], origin=server.url)
+        context.add_init_script(WATCH_THE_BROWSER)
+
+    return counsellor_page(browser, server, username, poles, capacity=capacity, locale=locale,
+                           width=width, prepare=watched)
 
 
 def joined(browser: Browser, server: LiveServer, pole: str) -> Page:
