@@ -12,6 +12,7 @@ at once, to the one socket concerned.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -66,7 +67,9 @@ class LobbyFigures:
         if wait <= 0:
             await self._send()
         else:
-            self._flush = loop.create_task(self._send_later(wait), name="lobby-figures")
+            # For every lobby socket: not under the log id of the one whose change started it.
+            self._flush = loop.create_task(self._send_later(wait), name="lobby-figures",
+                                           context=contextvars.Context())
 
     async def _send_later(self, wait: float) -> None:
         await self.sleep(wait)

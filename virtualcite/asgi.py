@@ -22,6 +22,7 @@ from django.conf import settings  # noqa: E402
 
 from chat.ws_urls import websocket_urlpatterns as desk_routes  # noqa: E402
 from rooms.ws_urls import websocket_urlpatterns as room_routes  # noqa: E402
+from virtualcite.access_log import RequestLog  # noqa: E402
 from virtualcite.connection_cap import ClientSocketCap  # noqa: E402
 from virtualcite.proxy import ForwardedHeaders  # noqa: E402
 from virtualcite.staffing.ws_urls import websocket_urlpatterns as manager_routes  # noqa: E402
@@ -33,7 +34,8 @@ def anonymous_route(path: str) -> bool:
                                       and not path.endswith("/host/"))
 
 
-application = ForwardedHeaders(
+# Outermost: every line logged while handling a request or a socket carries its log id.
+application = RequestLog(ForwardedHeaders(
     ProtocolTypeRouter(
         {
             "http": django_application,
@@ -45,7 +47,7 @@ application = ForwardedHeaders(
         }
     ),
     trusted=settings.TRUSTED_PROXIES,
-)
+))
 
 # What is loaded by now (Django, the apps, pydantic's frame schemas) lives as long as the
 # process. Freezing it keeps every full garbage collection from walking it again: unfrozen,

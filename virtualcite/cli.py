@@ -174,7 +174,6 @@ def cannot_listen(host: str, port: int, error: BaseException) -> str:
 
 def _daphne_server(host: str, port: int) -> Any:
     """The daphne server `serve` runs, with every limit at the edge set (see the constants)."""
-    from virtualcite.access_log import AnonymousAccessLog
     from virtualcite.asgi import application
     from virtualcite.server import DeskServer
 
@@ -193,8 +192,9 @@ def _daphne_server(host: str, port: int) -> Any:
         websocket_timeout=WEBSOCKET_MAX_AGE_SECONDS,
         http_timeout=HTTP_TIMEOUT_SECONDS,
         application_close_timeout=APPLICATION_CLOSE_TIMEOUT_SECONDS,
-        # Our own access log: method, path and status, never the client's address.
-        action_logger=AnonymousAccessLog(),
+        # No daphne access lines: they name the client's address and are written outside
+        # the request's context; virtualcite/access_log.py's RequestLog writes ours.
+        action_logger=None,
         # Verbosity 1 sends twisted's own log nowhere (daphne/server.py): it names peers.
         verbosity=1,
     )

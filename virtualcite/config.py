@@ -57,6 +57,8 @@ class Config:
     max_sockets_per_client: int = DEFAULT_MAX_SOCKETS_PER_CLIENT
     # Seconds between two snapshots of the poles' load (virtualcite/figures/minutes.py).
     snapshot_seconds: int = DEFAULT_SNAPSHOT_SECONDS
+    # Networks whose clients may read /metrics without the token (virtualcite/metrics_view.py).
+    metrics_allowed_networks: tuple[Network, ...] = ()
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -77,6 +79,8 @@ def load_config(environ: Mapping[str, str]) -> Config:
         max_sockets_per_client=_read_count(environ, "MAX_SOCKETS_PER_CLIENT",
                                            default=DEFAULT_MAX_SOCKETS_PER_CLIENT),
         snapshot_seconds=_read_snapshot_seconds(environ),
+        metrics_allowed_networks=_read_networks(environ, "METRICS_ALLOWED_NETWORKS",
+                                                example="10.0.0.0/24,fd00::/64"),
     )
 
 
@@ -159,17 +163,23 @@ def _read_redis_url(environ: Mapping[str, str]) -> str | None:
 
 def _read_trusted_proxies(environ: Mapping[str, str]) -> tuple[Network, ...]:
     """Addresses or networks (CIDR) of the reverse proxies in front of daphne."""
-    raw = environ.get("TRUSTED_PROXIES", "")
+    return _read_networks(environ, "TRUSTED_PROXIES", what="the addresses of your reverse "
+                          "proxies", example="127.0.0.1,10.0.0.0/24")
+
+
+def _read_networks(environ: Mapping[str, str], name: str, *,
+                   what: str = "addresses or networks", example: str) -> tuple[Network, ...]:
+    """A comma-separated list of addresses or networks (CIDR)."""
     networks = []
-    for item in (part.strip() for part in raw.split(",")):
+    for item in (part.strip() for part in environ.get(name, "").split(",")):
         if not item:
             continue
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
             raise ConfigError(
-                f"TRUSTED_PROXIES: {item!r} is not an IP address or network: list the "
-                "addresses of your reverse proxies, comma-separated (e.g. 127.0.0.1,10.0.0.0/24)."
+                f"{name}: {item!r} is not an IP address or network: list {what}, "
+                f"comma-separated (e.g. {example})."
             ) from None
     return tuple(networks)
 

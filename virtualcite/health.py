@@ -44,15 +44,20 @@ def readyz(request: HttpRequest) -> HttpResponse:
 
 def is_operator(request: HttpRequest) -> bool:
     """The operator's probe (its bearer token) or a logged-in manager or superuser."""
-    token = settings.OPERATOR_TOKEN
-    header = request.headers.get("Authorization", "")
-    if token and header.startswith("Bearer ") and hmac.compare_digest(
-            header.removeprefix("Bearer ").strip().encode(), token.encode()):
+    if has_operator_token(request):
         return True
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     return bool(user.is_superuser or user.groups.filter(name=Role.MANAGER.value).exists())
+
+
+def has_operator_token(request: HttpRequest) -> bool:
+    """Whether the request carries `Authorization: Bearer <OPERATOR_TOKEN>` (one is set)."""
+    token = settings.OPERATOR_TOKEN
+    header = request.headers.get("Authorization", "")
+    return bool(token and header.startswith("Bearer ") and hmac.compare_digest(
+        header.removeprefix("Bearer ").strip().encode(), token.encode()))
 
 
 def _outcome(check: Callable[[], None]) -> str:

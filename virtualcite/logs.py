@@ -8,20 +8,51 @@ cause or context of another one, or as an argument of the message. It is summari
 error types, which are pydantic's fixed vocabulary. Any other text goes through `redact`, which
 removes what pydantic's renderings quote, should such a text have been built into a message or
 another exception beforehand.
+
+Every line logged while the service handles an HTTP request carries its `request_id`, every
+line logged while it handles a websocket its `connection_id` (set at the ASGI edge,
+virtualcite/access_log.py, and kept by the tasks it starts): random ids made for the log
+alone, which tie a connection's lines together and say nothing of who is behind it.
 """
 
 from __future__ import annotations
 
+import contextvars
 import ipaddress
 import json
 import logging
 import re
+import secrets
 import traceback
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
+
+# Set at the ASGI edge for the request or socket being handled, inherited by every task it
+# starts (asyncio copies the context); None outside one (a periodic task, start-up).
+request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "request_id", default=None)
+connection_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "connection_id", default=None)
+
+
+def new_log_id() -> str:
+    """A random id for the log only: 48 bits tell a day's connections apart, and it is
+    derived from nothing (not a token, not an address)."""
+    return secrets.token_hex(6)
+
+
+class LogContext(logging.Filter):
+    """Adds the current `request_id` or `connection_id` to every record logged under one."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for var in (request_id, connection_id):
+            value = var.get()
+            if value is not None:
+                setattr(record, var.name, value)
+        return True
 
 # Attributes every LogRecord has; anything else was passed through `extra=` and is kept.
 _STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}

@@ -6,6 +6,7 @@ from django.urls import include, path
 from frontend.views import UnprefixedLoginView
 from rooms.views import agenda_ics
 from virtualcite.health import healthz, readyz
+from virtualcite.metrics_view import metrics
 
 
 def no_favicon(request: HttpRequest) -> HttpResponse:
@@ -17,6 +18,7 @@ urlpatterns = [
     path("favicon.ico", no_favicon),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     # The staff login as documented (docs/protocol.md): a POST here must not be redirected.
     path("login/", UnprefixedLoginView.as_view(), name="login-unprefixed"),

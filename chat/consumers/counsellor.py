@@ -49,6 +49,7 @@ from virtualcite.realtime.staff_auth import StaffSocket
 
 class CounsellorSocket(DeskSocket, StaffSocket):
     frames = COUNSELLOR_FRAMES
+    route_name = "counsellor"
     # The counsellor whose lease this socket keeps alive, from `hello` to its end: kept apart
     # from `member`, which a withdrawn role clears.
     present_as: str | None = None

@@ -42,6 +42,7 @@ logger = logging.getLogger(__name__)
 
 class VisitorSocket(DeskSocket):
     frames = VISITOR_FRAMES
+    route_name = "visitor"
     token: str | None = None  # the place this socket holds, once it has one
     conversation: str | None = None
     memento: VisitorMemento | None = None  # what the desk held for it at the last step

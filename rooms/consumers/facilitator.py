@@ -34,6 +34,7 @@ from virtualcite.resource_cards import resource_card
 
 class FacilitatorSocket(RoomSocket, StaffSocket):
     frames = FACILITATOR_FRAMES
+    route_name = "room_host"
     present_as: str | None = None  # whose lease this socket keeps alive, from `hello` on
 
     async def admit(self) -> None:

@@ -35,6 +35,7 @@ _LOBBY_FRAMES = {"room_status", "seats", "slow_mode"}
 
 class ParticipantSocket(RoomSocket):
     frames = PARTICIPANT_FRAMES
+    route_name = "room"
     token: str | None = None
     barred: str | None = None  # a token removed today, kept so that `join` is refused
     shown: Me | None = None  # the place the page was last given

@@ -71,6 +71,14 @@ def test_a_trusted_proxy_that_is_not_an_address_is_refused() -> None:
         load_config({"SECRET_KEY": GOOD_KEY, "TRUSTED_PROXIES": "nginx"})
 
 
+def test_metrics_are_opened_to_no_network_unless_one_is_listed() -> None:
+    assert load_config({"SECRET_KEY": GOOD_KEY}).metrics_allowed_networks == ()
+    config = load_config({"SECRET_KEY": GOOD_KEY, "METRICS_ALLOWED_NETWORKS": "10.1.0.0/16"})
+    assert [str(network) for network in config.metrics_allowed_networks] == ["10.1.0.0/16"]
+    with pytest.raises(ConfigError, match="METRICS_ALLOWED_NETWORKS: 'prometheus' is not"):
+        load_config({"SECRET_KEY": GOOD_KEY, "METRICS_ALLOWED_NETWORKS": "prometheus"})
+
+
 def test_a_short_operator_token_is_refused() -> None:
     with pytest.raises(ConfigError, match="OPERATOR_TOKEN is too short"):
         load_config({"SECRET_KEY": GOOD_KEY, "OPERATOR_TOKEN": "secret"})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
@@ -99,7 +100,10 @@ class LeaseKeeper:
     def ensure_running(self) -> None:
         loop = asyncio.get_running_loop()
         if self._task is None or self._task.done() or self._task.get_loop() is not loop:
-            self._task = loop.create_task(self._forever(), name=self.name)
+            # An empty context: the work of every socket must not log under the connection id
+            # of the one that happened to start it (virtualcite/logs.py).
+            self._task = loop.create_task(self._forever(), name=self.name,
+                                          context=contextvars.Context())
 
     async def _forever(self) -> None:
         while True:

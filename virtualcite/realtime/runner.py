@@ -14,9 +14,11 @@ committed, the other handlers still run, and the caller gets the rule's result.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
+from virtualcite.realtime.metrics import MUTATION_SECONDS
 from virtualcite.realtime.store.base import StateStore
 
 logger = logging.getLogger(__name__)
@@ -56,9 +58,11 @@ class MutationRunner(Generic[S]):
     """Runs changes of one kind of state through its stores, then its handlers."""
 
     def __init__(self, *, clock: Callable[[], float],
-                 handlers: Sequence[EventHandler[S]] = ()) -> None:
+                 handlers: Sequence[EventHandler[S]] = (), name: str = "") -> None:
         self.clock = clock
         self.handlers: list[EventHandler[S]] = list(handlers)
+        # The app's name, the one label of the mutation latency (virtualcite/realtime/metrics.py).
+        self._latency = MUTATION_SECONDS.labels(app=name or "unnamed")
 
     def add_handler(self, handler: EventHandler[S]) -> None:
         """Hand every later change's events to `handler` too, after those registered before."""
@@ -78,7 +82,11 @@ class MutationRunner(Generic[S]):
             captured = [h.capture(key, state, events, now) for h in handlers] if events else []
             return events, result, captured
 
-        events, result, captured = await store.mutate(apply)
+        started = time.perf_counter()
+        try:
+            events, result, captured = await store.mutate(apply)
+        finally:
+            self._latency.observe(time.perf_counter() - started)
         if events:
             for handler, seen in zip(handlers, captured, strict=True):
                 try:

@@ -65,7 +65,7 @@ class RealtimeApp(Generic[S]):
                  connections: ConnectionRegistry, leases: LeaderLease) -> None:
         self.name = spec.name
         self.family = family
-        self.runner = MutationRunner[S](clock=clock,
+        self.runner = MutationRunner[S](clock=clock, name=spec.name,
                                         handlers=[make() for make in spec.handlers])
         self.connections = connections
         self.leases = leases

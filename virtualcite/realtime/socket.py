@@ -17,7 +17,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs
 
 from autobahn.exception import Disconnected
@@ -34,6 +34,7 @@ from django.utils.translation.trans_real import (
 from pydantic import TypeAdapter
 from redis.exceptions import RedisError
 
+from virtualcite import logs
 from virtualcite.realtime import fanout
 from virtualcite.realtime.decoding import Refusal, decode_frame
 from virtualcite.realtime.errors import HelloFirst, InternalError, error_frame, refusal_of
@@ -45,6 +46,7 @@ from virtualcite.realtime.limits import (
     ViolationCounter,
 )
 from virtualcite.realtime.messages import FrameMessage, message_class
+from virtualcite.realtime.metrics import FRAMES_RECEIVED, FRAMES_REJECTED, SOCKETS
 from virtualcite.realtime.protocol import CloseCode, Frame, Ping, Pong
 from virtualcite.realtime.store.errors import StoreError
 
@@ -67,17 +69,28 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
     """
 
     frames: TypeAdapter[Any]
+    # The route's name in metrics: never its URL, which may hold a room's slug.
+    route_name: ClassVar[str] = "unnamed"
     closed = False  # no frame is written once true
     _released = False
+    _counted = False  # in the SOCKETS gauge
     close_code: int | None = None  # the client's, when it closed (1006: dropped)
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # Every line logged while this socket's task (and the tasks it starts) runs carries
+        # the connection's random id (virtualcite/logs.py), given at the ASGI edge
+        # (virtualcite/access_log.py), here when a test calls the consumer directly.
+        if logs.connection_id.get() is None:
+            logs.connection_id.set(logs.new_log_id())
         try:
             await super().__call__(scope, receive, send)
         finally:
             await self.end_of_life()
 
     async def websocket_connect(self, message: dict[str, Any]) -> None:
+        SOCKETS.labels(route=self.route_name).inc()
+        self._counted = True
+        logger.info("websocket connected", extra={"route": self.route_name})
         self.language = self._language()
         self.bucket = TokenBucket()
         self.violations = ViolationCounter()
@@ -101,6 +114,10 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
             return
         self._released = True
         self.closed = True
+        if self._counted:
+            SOCKETS.labels(route=self.route_name).dec()
+            logger.info("websocket closed",
+                        extra={"route": self.route_name, "close_code": self.close_code})
         timer = getattr(self, "hello_timer", None)
         if timer is not None:
             timer.cancel()
@@ -177,8 +194,9 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
     async def send_error(self, refusal: type[Exception] | Exception, *,
                          frame_type: str | None = None, client_id: str | None = None) -> None:
         with translation.override(self.language):
-            await self.send_frame(error_frame(refusal, frame_type=frame_type,
-                                              client_id=client_id))
+            frame = error_frame(refusal, frame_type=frame_type, client_id=client_id)
+        FRAMES_REJECTED.labels(route=self.route_name, code=frame.code).inc()
+        await self.send_frame(frame)
 
     async def close_with(self, code: CloseCode) -> None:
         was_closed, self.closed = self.closed, True
@@ -195,6 +213,7 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
         that raises something else is a bug, answered with `internal_error` (the socket and
         its place live on). The type only is logged: the exception may quote the frame.
         """
+        FRAMES_RECEIVED.labels(route=self.route_name).inc()
         frame = decode_frame(self.frames, text_data, bytes_data, admit=self.bucket.allow)
         if isinstance(frame, Refusal):
             if frame.violation:

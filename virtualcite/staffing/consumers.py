@@ -22,6 +22,7 @@ def _is_manager(user_id: int) -> bool:
 
 class ManagerSocket(StaffSocket):
     frames = MANAGER_FRAMES
+    route_name = "manager"
 
     async def connect(self) -> None:
         await self.accept()  # accept first: a refusal must carry its close code

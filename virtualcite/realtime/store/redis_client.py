@@ -18,6 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from virtualcite.realtime.metrics import REDIS_ERRORS
 from virtualcite.realtime.store.errors import StoreUnavailable
 
 T = TypeVar("T")
@@ -51,7 +52,9 @@ async def retrying(operation: Callable[[], Awaitable[T]], *,
         try:
             return await operation()
         except (RedisConnectionError, RedisTimeoutError) as error:
+            REDIS_ERRORS.labels(error=type(error).__name__).inc()
             if loop.time() > give_up_at:
+                REDIS_ERRORS.labels(error=StoreUnavailable.__name__).inc()
                 raise StoreUnavailable(
                     f"Redis unreachable for {unavailable_after} s: {error}"
                 ) from error

@@ -1,0 +1,55 @@
+"""`/metrics`: this process's Prometheus metrics, for the operator's scraper only.
+
+Served to a request carrying `Authorization: Bearer <OPERATOR_TOKEN>` (as /readyz's details,
+virtualcite/health.py) or coming from one of `METRICS_ALLOWED_NETWORKS`; anyone else gets a
+404, as if there were nothing here. The client's address is the one virtualcite/proxy.py
+believes: through a trusted proxy, the forwarded client, never the proxy itself (else a proxy
+on the same host would open /metrics to the whole Internet).
+
+Each daphne process serves its own counters (sockets, frames, mutations, Redis errors, loop
+lag, the offers its changes made): Prometheus scrapes every process (every pod). The desk's
+load is read from the shared state at scrape time, one store read (chat/metrics.py).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from chat.metrics import desk_load_collector
+from virtualcite.health import has_operator_token
+from virtualcite.proxy import client_address
+from virtualcite.realtime.metrics import loop_lag
+
+
+async def metrics(request: HttpRequest) -> HttpResponse:
+    """The Prometheus text exposition of this process, or 404 to anyone else."""
+    if not may_scrape(request):
+        raise Http404
+    loop_lag.ensure_running()
+    desk = CollectorRegistry(auto_describe=False)
+    desk.register(await desk_load_collector())
+    body = generate_latest(REGISTRY) + generate_latest(desk)
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
+
+
+def may_scrape(request: HttpRequest) -> bool:
+    """The operator's bearer token, or a client in one of METRICS_ALLOWED_NETWORKS."""
+    if has_operator_token(request):
+        return True
+    networks = settings.METRICS_ALLOWED_NETWORKS
+    scope = getattr(request, "scope", None)
+    if not networks or scope is None:
+        return False
+    address = client_address(scope, settings.TRUSTED_PROXIES)
+    if address is None:
+        return False
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
