@@ -2,8 +2,9 @@
 every HTTP line with its request id, and never a message's text or the client's address.
 
 One `virtualcite serve` (real daphne); a counsellor logs in and takes a shift, a visitor joins,
-they chat (both sides write the canary), the counsellor ends, the visitor rates. The server is
-then stopped, so that everything it buffered is written, and its whole output is read.
+they chat (both sides write the canary), the counsellor ends, the visitor rates, and a page of
+another site is refused at the handshake. The server is then stopped, so that everything it
+buffered is written, and its whole output is read.
 """
 
 from __future__ import annotations
@@ -13,8 +14,12 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+import websockets
+
 from tests.e2e.journeys import accept_offer, counsellor_on, queued
 from tests.e2e.live_server import LiveServer
+from tests.e2e.ws_client import WsClient
 
 CANARY = "kanarie-journey-7f2a"
 CLIENT_ADDRESS = "127.0.0.1"  # where the test's sockets and requests come from
@@ -38,6 +43,9 @@ async def journey(server: LiveServer) -> None:
     await guest.expect("rated")
     for client in (guest, camille):
         await client.close()
+    # A page of another site: refused at the handshake, before any consumer.
+    with pytest.raises(websockets.InvalidStatus):
+        await WsClient.open(f"{server.ws_url}/ws/visitor/", origin="http://elsewhere.example")
 
 
 def entries(log: str) -> tuple[list[dict[str, Any]], list[str]]:
@@ -77,6 +85,8 @@ def test_a_journeys_log_ties_each_line_to_its_connection_and_holds_no_text_or_ad
     closed = {entry["connection_id"] for entry in sockets if entry["message"] == "websocket closed"}
     assert {entry["connection_id"] for entry in connected} <= closed
     assert len({entry["connection_id"] for entry in connected}) == len(connected)
+    rejected = [entry for entry in sockets if entry["message"] == "websocket rejected"]
+    assert [entry["path"] for entry in rejected] == ["/ws/visitor/"]
 
     requests = [entry for entry in parsed if entry.get("message") == "http request"]
     assert any(entry["path"] == "/login/" for entry in requests)  # the counsellor's login

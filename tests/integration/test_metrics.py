@@ -140,3 +140,18 @@ async def test_no_label_value_looks_like_a_token_a_handle_or_an_address() -> Non
         assert len(secret) < 3 or secret not in everything
     await guest.close()
     await staff.close()
+
+
+async def test_a_desk_store_that_fails_leaves_only_the_desks_gauges_out(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from virtualcite import metrics_view
+    from virtualcite.realtime.store.errors import StoreUnavailable
+
+    async def unreachable() -> None:
+        raise StoreUnavailable("Redis unreachable")
+
+    monkeypatch.setattr(metrics_view, "desk_load_collector", unreachable)
+    response = await AsyncClient().get("/metrics", headers=AUTHORISED)
+    assert response.status_code == 200
+    names = {family.name for family in text_string_to_metric_families(response.content.decode())}
+    assert "virtualcite_redis_errors" in names and "virtualcite_pole_queue_length" not in names
