@@ -155,3 +155,25 @@ async def test_a_desk_store_that_fails_leaves_only_the_desks_gauges_out(
     assert response.status_code == 200
     names = {family.name for family in text_string_to_metric_families(response.content.decode())}
     assert "virtualcite_redis_errors" in names and "virtualcite_pole_queue_length" not in names
+
+
+async def test_an_offer_left_to_time_out_is_counted_under_its_pole() -> None:
+    import time
+
+    from chat.presence import presence
+    from chat.runtime import desk_runtime
+
+    before = await scrape()
+    staff = await counsellor("camille", ["find-a-job"], capacity=1)
+    guest, _token = await waiting_visitor("find-a-job")
+    await staff.expect("offer")
+    runtime = desk_runtime()
+    later = time.time() + runtime.config.offer_timeout + 1
+    runtime.clock = lambda: later
+    await presence.maintain_once()  # the open sockets' leases renewed, then the offer expires
+    await staff.expect("offer_gone", reason="expired")
+    after = await scrape()
+    assert value(after, "virtualcite_offers_timed_out_total", pole="find-a-job") == (
+        value(before, "virtualcite_offers_timed_out_total", pole="find-a-job") + 1)
+    await guest.close()
+    await staff.close()
