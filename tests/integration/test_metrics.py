@@ -21,7 +21,10 @@ OPERATOR_TOKEN = "metrics-" + "t" * 40
 AUTHORISED = {"authorization": f"Bearer {OPERATOR_TOKEN}"}
 # What a token, a handle or a pseudonym looks like: long runs of letters and digits, or an
 # address; a label value of a fixed vocabulary (a route, a pole's slug, a code) is neither.
-SECRET_LOOKING = re.compile(r"[A-Za-z0-9_\-]{20,}|\d+\.\d+\.\d+\.\d+|\s")
+# A token or an HMAC: 20 or more URL-safe characters, one at least a digit or a capital (an
+# error code such as `too_many_connections` is as long, in lower-case words); an address; a
+# blank (text).
+SECRET_LOOKING = re.compile(r"(?=[\w-]*[A-Z0-9])[A-Za-z0-9_\-]{20,}|\d+\.\d+\.\d+\.\d+|\s")
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
