@@ -128,8 +128,12 @@ def test_compose_redis_writes_nothing_to_disk() -> None:
 
 
 def compose_client() -> list[str] | None:
-    """The first compose client that answers `version` here, if any."""
-    for client in (["docker", "compose"], ["podman", "compose"], ["docker-compose"]):
+    """The first compose client that answers `version` here, if any.
+
+    Not the standalone `docker-compose` 1.x: end of life since 2023, it predates the Compose
+    Specification (it refuses the top-level `name`).
+    """
+    for client in (["docker", "compose"], ["podman", "compose"]):
         if shutil.which(client[0]) is None:
             continue
         answered = subprocess.run([*client, "version"], capture_output=True, timeout=30,
@@ -142,9 +146,8 @@ def compose_client() -> list[str] | None:
 def test_compose_file_passes_compose_config() -> None:
     client = compose_client()
     if client is None:
-        pytest.skip("no compose client here: neither `docker compose`, `podman compose` nor "
-                    "`docker-compose` answers `version` (a docker CLI without its compose "
-                    "plugin does not)")
+        pytest.skip("no compose client here: neither `docker compose` nor `podman compose` "
+                    "answers `version` (a docker CLI without its compose plugin does not)")
     result = subprocess.run(
         [*client, "-f", str(DEPLOY / "compose.yaml"), "config", "--quiet"],
         capture_output=True, text=True, timeout=60, check=False,
@@ -564,3 +567,11 @@ def test_ingress_keeps_websockets_open() -> None:
 
     for timeout in ("proxy-read-timeout", "proxy-send-timeout"):
         assert int(annotations[f"nginx.ingress.kubernetes.io/{timeout}"]) >= 3600
+
+
+def test_filled_in_env_file_is_never_committed() -> None:
+    ignored = (ROOT / ".gitignore").read_text().splitlines()
+    env_files = compose()["services"]["app"]["env_file"]
+
+    assert "deploy/virtualcite.env" in ignored
+    assert all(name.endswith(":-virtualcite.env}") for name in env_files)
