@@ -575,3 +575,12 @@ def test_filled_in_env_file_is_never_committed() -> None:
 
     assert "deploy/virtualcite.env" in ignored
     assert all(name.endswith(":-virtualcite.env}") for name in env_files)
+
+
+def test_nginx_image_re_resolves_the_replicas() -> None:
+    image = compose()["services"]["nginx"]["image"]
+    version = tuple(int(part) for part in image.split(":")[1].split("-")[0].split("."))
+
+    # `server ... resolve` in an upstream is in open-source nginx from 1.27.3 on.
+    assert any(" resolve " in f" {d} " for d in nginx_directives() if d.startswith("server app"))
+    assert version >= (1, 27, 3)
