@@ -78,3 +78,11 @@ def heartbeat_everyone(state: DeskState, *, now: float, config: DeskConfig = DEF
         desk.visitor_heartbeat(state, token=token, now=now, config=config)
     for counsellor_id in list(state.counsellors):
         desk.counsellor_heartbeat(state, counsellor_id=counsellor_id, now=now, config=config)
+
+
+def offered_desk(now: float) -> DeskState:
+    """A desk where counsellor c1 (CIDJ, pole `emploi`) has just been offered visitor `a`."""
+    state = DeskState()
+    online(state, "c1", poles=["emploi"], institution="CIDJ", now=now)
+    join(state, "a", "emploi", now=now)
+    return state

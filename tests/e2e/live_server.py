@@ -58,6 +58,14 @@ class LiveServer:
         wait_served(self.port, alive=lambda: process.poll() is None, log=self.log_path,
                     path="/healthz", timeout=timeout)
 
+    def seed(self, script: str) -> None:
+        """Before `start`: load the demo, then run `script` (Python, Django set up by it) in
+        the server's own environment, e.g. to add accounts the demo lacks."""
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "virtualcite.settings"}
+        subprocess.run([sys.executable, "-m", "virtualcite.cli", "demo"], env=env, check=True,
+                       capture_output=True)
+        subprocess.run([sys.executable, "-c", script], env=env, check=True)
+
     def stop(self) -> None:
         if self.process is None:
             return

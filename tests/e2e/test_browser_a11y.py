@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -47,10 +45,7 @@ for username, role in (("a11y-facilitator", "facilitator"), ("a11y-counsellor", 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(Path(tmp_path_factory.mktemp("a11y")), demo=False)
-    env = {**live.env, "DJANGO_SETTINGS_MODULE": "virtualcite.settings"}
-    subprocess.run([sys.executable, "-m", "virtualcite.cli", "demo"], env=env, check=True,
-                   capture_output=True)
-    subprocess.run([sys.executable, "-c", STAFF.format(password=PASSWORD)], env=env, check=True)
+    live.seed(STAFF.format(password=PASSWORD))
     live.start()
     yield live
     live.stop()

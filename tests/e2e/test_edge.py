@@ -16,8 +16,6 @@ import re
 import secrets
 import socket
 import struct
-import subprocess
-import sys
 import threading
 import urllib.parse
 from collections.abc import Iterator
@@ -69,10 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     live = LiveServer(data, debug=False, demo=False, extra_env={
         "LOG_LEVEL": "DEBUG", "TRUSTED_PROXIES": PROXY, "MAX_SOCKETS_PER_CLIENT": str(CAP),
         "OPERATOR_TOKEN": OPERATOR_TOKEN})
-    env = {**live.env, "DJANGO_SETTINGS_MODULE": "virtualcite.settings"}
-    subprocess.run([sys.executable, "-m", "virtualcite.cli", "demo"], env=env, check=True,
-                   capture_output=True)
-    subprocess.run([sys.executable, "-c", STAFF.format(password=PASSWORD)], env=env, check=True)
+    live.seed(STAFF.format(password=PASSWORD))
     live.start()
     yield live
     live.stop()

@@ -8,8 +8,8 @@ import pytest
 
 from chat.core import desk, errors
 from chat.core.events import OfferExpired, OfferExtended
-from chat.core.model import DEFAULTS, CounsellorStatus, DeskConfig, DeskState, TicketStatus
-from chat.core.testing import heartbeat_everyone, join, of_kind, offers, online
+from chat.core.model import DEFAULTS, CounsellorStatus, DeskConfig, TicketStatus
+from chat.core.testing import heartbeat_everyone, of_kind, offered_desk, offers, online
 from chat.frames import CounsellorStatusName, OfferFrame
 from chat.identity import counsellor_group, visitor_handle
 from chat.publisher import deliveries
@@ -18,15 +18,8 @@ from chat.snapshots import offers_of
 NOW = 1_000_000.0
 
 
-def offered_desk() -> DeskState:
-    state = DeskState()
-    online(state, "c1", poles=["emploi"], institution="CIDJ", now=NOW)
-    join(state, "a", "emploi", now=NOW)
-    return state
-
-
 def test_extending_an_offer_moves_its_deadline_by_the_configured_moment() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     events = desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW + 20)
     deadline = NOW + DEFAULTS.offer_timeout + DEFAULTS.offer_extension
     assert events == [OfferExtended(token="a", counsellor_id="c1", pole="emploi",
@@ -38,7 +31,7 @@ def test_extending_an_offer_moves_its_deadline_by_the_configured_moment() -> Non
 
 
 def test_the_moment_comes_from_the_configuration() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     config = DeskConfig(offer_extension=15.0)
     [event] = desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW, config=config)
     assert isinstance(event, OfferExtended)
@@ -46,7 +39,7 @@ def test_the_moment_comes_from_the_configuration() -> None:
 
 
 def test_an_extended_offer_outlives_its_first_deadline_then_expires_at_the_new_one() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW + 25)
     heartbeat_everyone(state, now=NOW + 15)
     assert of_kind(desk.tick(state, now=NOW + 31), OfferExpired) == []
@@ -58,7 +51,7 @@ def test_an_extended_offer_outlives_its_first_deadline_then_expires_at_the_new_o
 
 
 def test_an_offer_is_extended_once_only_and_the_refusal_changes_nothing() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW + 5)
     deadline = state.tickets["a"].offer_expires_at
     with pytest.raises(errors.OfferAlreadyExtended) as refused:
@@ -69,7 +62,7 @@ def test_an_offer_is_extended_once_only_and_the_refusal_changes_nothing() -> Non
 
 @pytest.mark.parametrize("case", ["someone_else", "past_deadline", "unknown", "off_shift"])
 def test_only_a_standing_offer_of_ones_own_can_be_extended(case: str) -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     online(state, "c2", poles=["emploi"], now=NOW)
     counsellor, token, now = {"someone_else": ("c2", "a", NOW),
                               "past_deadline": ("c1", "a", NOW + DEFAULTS.offer_timeout),
@@ -82,7 +75,7 @@ def test_only_a_standing_offer_of_ones_own_can_be_extended(case: str) -> None:
 
 
 def test_the_next_counsellor_gets_a_fresh_offer_they_may_extend_again() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW)
     online(state, "c2", poles=["emploi"], now=NOW + 1)
     deadline = NOW + DEFAULTS.offer_timeout + DEFAULTS.offer_extension
@@ -94,7 +87,7 @@ def test_the_next_counsellor_gets_a_fresh_offer_they_may_extend_again() -> None:
 
 
 def test_an_extended_offer_is_accepted_as_any_other() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW + 29)
     desk.offer_accept(state, counsellor_id="c1", token="a", conversation_id="k1", now=NOW + 50)
     ticket = state.tickets["a"]
@@ -104,7 +97,7 @@ def test_an_extended_offer_is_accepted_as_any_other() -> None:
 
 
 def test_the_counsellors_screen_shows_the_extension_on_reconnect_and_as_it_happens() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     [before] = offers_of(state, state.counsellors["c1"])
     assert before.extended is False
     events = desk.offer_extend(state, counsellor_id="c1", token="a", now=NOW)

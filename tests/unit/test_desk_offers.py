@@ -7,20 +7,13 @@ import pytest
 from chat.core import desk, errors
 from chat.core.events import ConversationStarted, CounsellorPaused, OfferExpired
 from chat.core.model import CounsellorStatus, DeskConfig, DeskState, TicketStatus
-from chat.core.testing import heartbeat_everyone, join, of_kind, offers, online
+from chat.core.testing import heartbeat_everyone, join, of_kind, offered_desk, offers, online
 
 NOW = 1_000_000.0
 
 
-def offered_desk() -> DeskState:
-    state = DeskState()
-    online(state, "c1", poles=["emploi"], institution="CIDJ", now=NOW)
-    join(state, "a", "emploi", now=NOW)
-    return state
-
-
 def test_accepting_an_offer_starts_a_conversation() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     events = desk.offer_accept(
         state, counsellor_id="c1", token="a", conversation_id="k1", now=NOW + 12
     )
@@ -43,20 +36,20 @@ def test_accepting_an_offer_starts_a_conversation() -> None:
 
 
 def test_an_offer_made_to_someone_else_cannot_be_accepted() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     online(state, "c2", poles=["emploi"], now=NOW)
     with pytest.raises(errors.NoSuchOffer):
         desk.offer_accept(state, counsellor_id="c2", token="a", conversation_id="k1", now=NOW)
 
 
 def test_an_offer_past_its_deadline_cannot_be_accepted_even_before_the_tick() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     with pytest.raises(errors.NoSuchOffer):
         desk.offer_accept(state, counsellor_id="c1", token="a", conversation_id="k", now=NOW + 30)
 
 
 def test_a_conversation_id_already_in_use_is_refused() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     desk.offer_accept(state, counsellor_id="c1", token="a", conversation_id="k1", now=NOW)
     online(state, "c2", poles=["emploi"], now=NOW)
     join(state, "b", "emploi", now=NOW)
@@ -65,7 +58,7 @@ def test_a_conversation_id_already_in_use_is_refused() -> None:
 
 
 def test_an_offer_that_times_out_passes_to_the_next_counsellor() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     online(state, "c2", poles=["emploi"], now=NOW + 1)
     heartbeat_everyone(state, now=NOW + 15)
     events = desk.tick(state, now=NOW + 30)
@@ -75,7 +68,7 @@ def test_an_offer_that_times_out_passes_to_the_next_counsellor() -> None:
 
 
 def test_a_timed_out_visitor_keeps_their_place_in_the_queue() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     join(state, "b", "emploi", now=NOW + 1)
     heartbeat_everyone(state, now=NOW + 15)
     desk.tick(state, now=NOW + 30)
@@ -101,7 +94,7 @@ def test_two_offers_in_a_row_timing_out_pause_the_counsellor() -> None:
 
 
 def test_an_answer_resets_the_count_of_missed_offers() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     join(state, "b", "emploi", now=NOW)
     heartbeat_everyone(state, now=NOW + 15)
     desk.tick(state, now=NOW + 30)  # c1 misses "a", is offered "b"
@@ -110,7 +103,7 @@ def test_an_answer_resets_the_count_of_missed_offers() -> None:
 
 
 def test_declining_keeps_the_visitor_waiting_in_their_place() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     desk.offer_decline(state, counsellor_id="c1", token="a", now=NOW + 1)
     ticket = state.tickets["a"]
     assert ticket.status is TicketStatus.WAITING
@@ -119,12 +112,12 @@ def test_declining_keeps_the_visitor_waiting_in_their_place() -> None:
 
 
 def test_declining_an_offer_you_do_not_hold_is_refused() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     with pytest.raises(errors.NoSuchOffer):
         desk.offer_decline(state, counsellor_id="c1", token="nobody", now=NOW)
 
 
 def test_acting_without_a_shift_is_refused() -> None:
-    state = offered_desk()
+    state = offered_desk(NOW)
     with pytest.raises(errors.NotOnShift):
         desk.offer_accept(state, counsellor_id="ghost", token="a", conversation_id="k", now=NOW)
