@@ -38,7 +38,7 @@ async def test_the_counsellors_receipt_reaches_the_visitor_as_delivered() -> Non
 
 
 async def test_a_receipt_never_comes_back_to_the_socket_that_sent_it() -> None:
-    staff, guest, conversation = await matched_pair()
+    staff, guest, _conversation = await matched_pair()
     await guest.send(type="received", client_ids=["c1"])
     await staff.expect("delivered")
     await alive(guest)  # the pong came first: no `delivered` of its own on the way
@@ -46,7 +46,7 @@ async def test_a_receipt_never_comes_back_to_the_socket_that_sent_it() -> None:
 
 
 async def test_a_receipt_for_a_conversation_the_counsellor_is_not_in_is_refused() -> None:
-    staff, guest, conversation = await matched_pair()
+    _staff, guest, conversation = await matched_pair()
     hugo = await counsellor("hugo", ["find-training"])
     await hugo.send(type="received", conversation=conversation, client_ids=["v1"])
     await refused(hugo, "not_in_conversation", frame="received")
@@ -77,7 +77,7 @@ async def test_a_receipt_carries_ids_only_never_text() -> None:
 
 
 async def test_a_receipt_is_bounded_in_ids_and_id_length() -> None:
-    staff, guest, conversation = await matched_pair()
+    staff, guest, _conversation = await matched_pair()
     await guest.send(type="received", client_ids=[f"m{n}" for n in range(MAX_RECEIPT_IDS + 1)])
     await refused(guest, "malformed_frame", frame="received")
     await guest.send(type="received", client_ids=["x" * 65])
