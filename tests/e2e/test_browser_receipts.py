@@ -6,6 +6,7 @@ again once, and receipts it each time."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -21,7 +22,8 @@ from virtualcite.realtime.protocol import Pong
 pytestmark = pytest.mark.browser
 
 
-def wait_for(page: Page, condition, what: str, timeout: float = 15.0) -> None:
+def wait_for(page: Page, condition: Callable[[], object], what: str,
+             timeout: float = 15.0) -> None:
     """Let the page run until `condition()` holds (frames reach the script between waits)."""
     deadline = time.monotonic() + timeout
     while not condition():
