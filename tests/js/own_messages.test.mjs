@@ -1,8 +1,8 @@
 import "./i18n.mjs";
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
-import { OWN, OwnMessages, RESEND_AFTER_MS, RESEND_GAP_MS, RESENDS, ownLook, ownStatus } from
-  "../../frontend/static/frontend/js/own_messages.js";
+import { OWN, OwnMessages, RESEND_AFTER_MS, RESEND_GAP_MS, RESEND_PACE_MS, RESENDS,
+  ResendPacer, ownLook, ownStatus } from "../../frontend/static/frontend/js/own_messages.js";
 
 let painted;
 let own;
@@ -183,4 +183,63 @@ test("a message received forgets its text: only what may be sent again is kept",
   messages.acknowledge("m1");
   messages.delivered("m1");
   assert.equal(messages.textOf("m1"), null);
+});
+
+test("only a message still without a receipt or a refusal is worth sending again", () => {
+  const { messages } = withReceipts();
+  messages.add("m1", "line 1", "un", T0);
+  messages.acknowledge("m1");
+  assert.equal(messages.unsettled("m1"), true);
+  messages.delivered("m1");
+  assert.equal(messages.unsettled("m1"), false);
+  messages.add("m2", "line 2", "deux", T0);
+  messages.refuse("m2");
+  assert.equal(messages.unsettled("m2"), false);
+  assert.equal(messages.unsettled("c9"), false);
+});
+
+/** A clock that moves only when told, with the timers it owes. */
+function fakeClock() {
+  let now = T0;
+  let next = 1;
+  const timers = new Map();
+  return {
+    now: () => now,
+    setTimer(callback, ms) { timers.set(next, { at: now + ms, callback }); return next++; },
+    clearTimer(id) { timers.delete(id); },
+    advance(ms) {
+      const until = now + ms;
+      for (;;) {
+        const due = [...timers].filter(([, timer]) => timer.at <= until)
+          .sort(([, a], [, b]) => a.at - b.at)[0];
+        if (!due) break;
+        timers.delete(due[0]);
+        now = due[1].at;
+        due[1].callback();
+      }
+      now = until;
+    },
+  };
+}
+
+test("a page's resends go one at a time, RESEND_PACE_MS apart, the first at once", () => {
+  const clock = fakeClock();
+  const pacer = new ResendPacer(clock);
+  const sentAt = [];
+  for (const id of ["m1", "m2", "m3"]) pacer.push(id, () => { sentAt.push([id, clock.now()]); return true; });
+  pacer.push("m2", () => assert.fail("a client_id already waiting is not queued twice"));
+  clock.advance(10 * RESEND_PACE_MS);
+  assert.deepEqual(sentAt, [["m1", T0], ["m2", T0 + RESEND_PACE_MS],
+                            ["m3", T0 + 2 * RESEND_PACE_MS]]);
+});
+
+test("a resend no longer needed when its turn comes takes no turn", () => {
+  const clock = fakeClock();
+  const pacer = new ResendPacer(clock);
+  const sentAt = [];
+  pacer.push("m1", () => { sentAt.push(["m1", clock.now()]); return true; });
+  pacer.push("m2", () => false); // received meanwhile
+  pacer.push("m3", () => { sentAt.push(["m3", clock.now()]); return true; });
+  clock.advance(10 * RESEND_PACE_MS);
+  assert.deepEqual(sentAt, [["m1", T0], ["m3", T0 + RESEND_PACE_MS]]);
 });

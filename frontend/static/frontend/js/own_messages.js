@@ -25,6 +25,17 @@ export const RESENDS = 3;
 /** When the other side comes back, what was sent this recently is left to its echo. */
 export const RESEND_GAP_MS = 1000;
 
+/** The page's automatic resends go one at a time, this far apart: with its receipts
+ * (receipts.js, one every 400 ms) and a fast typist, the socket stays under the rate limit
+ * (virtualcite/realtime/limits.py, 5 frames a second) however many are owed. */
+export const RESEND_PACE_MS = 1000;
+
+const realClock = {
+  now: () => Date.now(),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (timer) => clearTimeout(timer),
+};
+
 /** How a line in that state looks: its classes and its tooltip (null: none). */
 export function ownLook(state) {
   switch (state) {
@@ -159,6 +170,12 @@ export class OwnMessages {
     return resend;
   }
 
+  /** Whether one of ours still has no receipt (nor a refusal): worth sending again. */
+  unsettled(clientId) {
+    const record = this.find(clientId);
+    return Boolean(record) && ![OWN.DELIVERED, OWN.FAILED].includes(record.state);
+  }
+
   /** The text of one of ours, to send it again by hand; null when it is not one of ours. */
   textOf(clientId) {
     return this.records.get(clientId)?.text ?? null;
@@ -188,5 +205,38 @@ export class OwnMessages {
   show(line, state, clientId) {
     this.paint(line, state);
     for (const watcher of this.watchers) watcher(line, state, clientId);
+  }
+}
+
+/** One page's automatic resends, whatever the conversation, paced RESEND_PACE_MS apart: the
+ * first goes at once. */
+export class ResendPacer {
+  /** @param {{now: () => number, setTimer: Function, clearTimer: Function}} [clock] */
+  constructor(clock = realClock) {
+    this.clock = clock;
+    this.queue = new Map(); // clientId -> send(), in turn
+    this.lastAt = -Infinity;
+    this.timer = null;
+  }
+
+  /** `send()` when its turn comes; a client_id already waiting keeps its place. */
+  push(clientId, send) {
+    if (!this.queue.has(clientId)) this.queue.set(clientId, send);
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.timer !== null || this.queue.size === 0) return;
+    const wait = Math.max(0, this.lastAt + RESEND_PACE_MS - this.clock.now());
+    this.timer = this.clock.setTimer(() => this.next(), wait);
+  }
+
+  next() {
+    this.timer = null;
+    const [clientId, send] = this.queue.entries().next().value ?? [];
+    if (clientId === undefined) return;
+    this.queue.delete(clientId);
+    if (send()) this.lastAt = this.clock.now(); // one that was not needed takes no turn
+    this.schedule();
   }
 }

@@ -20,7 +20,7 @@
 import { el, safeFragment, show, textOf } from "./dom.js";
 import { formatClock } from "./format.js";
 import { announce } from "./notices.js";
-import { OWN, OwnMessages, ownLook, ownStatus } from "./own_messages.js";
+import { OWN, OwnMessages, ResendPacer, ownLook, ownStatus } from "./own_messages.js";
 import { TYPING_SHOWN_MS } from "./typing.js";
 
 function paint(line, state) {
@@ -30,6 +30,9 @@ function paint(line, state) {
   if (look.title) line.title = look.title;
   else line.removeAttribute("title");
 }
+
+// Every transcript of the page resends through one pacer: the rate limit is the socket's.
+const resends = new ResendPacer();
 
 function setDefault(node, name, value) {
   if (value !== null && !node.hasAttribute(name)) node.setAttribute(name, value);
@@ -125,8 +128,10 @@ class Transcript extends HTMLElement {
 
   sendAgain(records) {
     for (const { clientId, text } of records) {
-      if (text !== null) this.resend(clientId, text, { manual: false });
-      this.own.resent(clientId); // counted even when the socket was down: it gives up in time
+      this.own.resent(clientId); // counted even when the socket is down: it gives up in time
+      // By its turn a receipt may have come, or the conversation closed: then it takes none.
+      resends.push(clientId, () => this.own.unsettled(clientId)
+        && this.resend(clientId, text, { manual: false }));
     }
   }
 
