@@ -5,11 +5,13 @@ again once, and receipts it each time."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 
 from chat.frames import Delivered, MessageOut
 from tests.e2e.browser import collect_errors, new_page
@@ -117,5 +119,54 @@ def test_a_counsellors_message_sent_again_is_shown_once_and_receipted_each_time(
                                for frame in sent(desk, "received")) == 2, "a second receipt")
     expect(page.locator("#transcript .line.counsellor")).to_have_count(1)
     assert all(set(frame) == {"type", "client_ids", "resumed"} for frame in sent(desk, "received"))
+    context.close()
+    assert errors == []
+
+
+def test_a_counsellors_message_the_visitors_page_never_got_is_sent_again_and_shown_once(
+        browser: Browser, served: LiveServer) -> None:
+    """The server hands the message on, but the visitor's page does not get it (a socket that
+    dies with its process, played here by Playwright dropping that one frame on its way)."""
+    context, visitor = new_page(browser)  # French
+    errors = collect_errors(visitor)
+    dropped: list[dict[str, object]] = []
+    passed: list[dict[str, object]] = []  # the counsellor's messages the page did get
+
+    def lossy(route: WebSocketRoute) -> None:
+        server = route.connect_to_server()
+        route.on_message(server.send)
+
+        def to_page(payload: str | bytes) -> None:
+            frame = json.loads(payload)
+            if frame["type"] == "message" and frame["sender"] == "counsellor" and not dropped:
+                dropped.append(frame)  # the first counsellor message never reaches the page
+                return
+            if frame["type"] == "message" and frame["sender"] == "counsellor":
+                passed.append(frame)
+            route.send(payload)
+        server.on_message(to_page)
+
+    visitor.route_web_socket(re.compile(r"/ws/visitor/"), lossy)
+    visitor.goto(served.url + "/")
+    expect(visitor.locator("#visitor-desk")).to_have_attribute("data-connection", "open")
+    # Not Camille: the module's server still has her on shift from the first test.
+    counsellor = counsellor_page(browser, served, "karim", ["find-training"])  # English
+    visitor.locator("#pole-find-training button.join").click()
+    accept_offer(counsellor)
+    conversation = open_conversation(counsellor)
+
+    conversation.locator(".conversation-message textarea").fill("Bonjour, je suis Karim.")
+    conversation.locator(".conversation-message textarea").press("Enter")
+    mine = conversation.locator(".transcript .line.mine").last
+    expect(mine.locator(".delivery")).to_have_text("Sent")  # taken by the server, not shown
+    assert len(dropped) == 1
+    # Sent again 5 s later, with the same client_id: shown once, then received.
+    expect(visitor.locator("#transcript .line.counsellor")).to_contain_text(
+        "je suis Karim", timeout=15_000)
+    expect(mine.locator(".delivery")).to_have_text("Received")
+    expect(visitor.locator("#transcript .line.counsellor")).to_have_count(1)
+    expect(conversation.locator(".transcript .line.mine")).to_have_count(1)
+    assert [frame["client_id"] for frame in passed] == [dropped[0]["client_id"]]
+    counsellor.context.close()
     context.close()
     assert errors == []
