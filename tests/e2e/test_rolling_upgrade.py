@@ -1,0 +1,212 @@
+"""A rolling upgrade of every process loses nobody (issue 13, graceful drain).
+
+Processes A and B on one Redis. On A: a counsellor in conversation with a visitor, two visitors
+waiting behind, and a visitor talking with a counsellor who is on B; on B a third waiting
+visitor. SIGTERM A: its `/readyz` answers 503 while it drains, every page gets close 1012,
+follows docs/protocol.md's rule (a random 0.5-3 s, the same route, `hello` with its token) to
+B, where the load balancer (here the test) sends it, and finds its place or its conversation;
+A exits 0. Then a new A' starts, B is stopped the same way, and everybody moves to A'. At no
+point is anyone requeued, ended, offered or routed again, and messages pass both ways after
+each move.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import random
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from websockets import ConnectionClosed
+
+from tests.e2e.journeys import accept_offer, queued
+from tests.e2e.live_server import LiveServer, start_two_daphnes
+from tests.e2e.ws_client import WsClient, login_cookie
+from virtualcite.realtime.protocol import CloseCode
+
+pytestmark = pytest.mark.redis
+
+# What a move between processes must never cause (docs/protocol.md, Server frames).
+DISRUPTIONS = {"requeued", "ended", "offer", "offer_gone", "calling", "matched", "transferred",
+               "left", "conversation_closed", "error"}
+JITTER = random.Random(13)
+
+
+class Page:
+    """One page, across the sockets it opens; it reconnects as docs/protocol.md says."""
+
+    def __init__(self, name: str, client: WsClient, hello: dict[str, Any], welcome: str,
+                 route: str, cookie: str | None = None) -> None:
+        self.name = name
+        self.client = client
+        self.hello = hello
+        self.welcome = welcome
+        self.route = route
+        self.cookie = cookie
+        self.earlier: list[dict[str, Any]] = []  # the frames of the sockets closed since `mark`
+        self.mark = 0  # where, in the current socket's frames, the move began
+
+    def begin_move(self) -> None:
+        self.earlier, self.mark = [], len(self.client.seen)
+
+    async def follow_restart(self, live: LiveServer) -> dict[str, Any]:
+        """Read until the server closes the socket; it must be 1012. Then wait the doc's
+        random 0.5-3 s, open the route on `live` and say `hello`: its welcome."""
+        try:
+            while True:
+                self.client.seen.append(json.loads(await self.client.socket.recv()))
+        except ConnectionClosed as closed:
+            code = closed.rcvd.code if closed.rcvd else None
+        self.earlier += self.client.seen[self.mark:]
+        assert code == CloseCode.SERVICE_RESTART, f"{self.name}: closed with {code}"
+        await asyncio.sleep(JITTER.uniform(0.5, 3.0))  # the client's rule, not a wait on state
+        self.client = await WsClient.open(f"{live.ws_url}{self.route}", origin=live.url,
+                                          cookie=self.cookie)
+        await self.client.send(**self.hello)
+        self.mark = 0
+        return await self.client.expect(self.welcome)
+
+    def disruptions(self) -> list[str]:
+        """What the page was told since the move began that a move must never cause."""
+        frames = self.earlier + self.client.seen[self.mark:]
+        return [frame["type"] for frame in frames if frame["type"] in DISRUPTIONS]
+
+
+async def counsellor_page(server: LiveServer, username: str, pole: str) -> Page:
+    cookie = await asyncio.to_thread(login_cookie, server.url, username)
+    client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
+                                 cookie=cookie)
+    await client.send(type="hello")
+    await client.expect("staff_welcome")
+    await client.send(type="shift_start", poles=[pole], capacity=1)
+    await client.expect("staff_state")
+    return Page(username, client, {"type": "hello"}, "staff_welcome", "/ws/counsellor/",
+                cookie)
+
+
+async def visitor_page(server: LiveServer, name: str, pole: str) -> tuple[Page, WsClient]:
+    client = await queued(server, pole)
+    token = next(frame["token"] for frame in client.seen if frame["type"] == "queued")
+    return Page(name, client, {"type": "hello", "token": token}, "welcome",
+                "/ws/visitor/"), client
+
+
+def readyz_while_draining(server: LiveServer) -> list[tuple[int, str]]:
+    """`/readyz` asked again and again on one kept-alive connection, opened before the signal,
+    until the process closes it: what it answered after the first answer."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/readyz")
+    first = connection.getresponse()
+    assert (first.status, first.read()) == (200, b"ok")
+    assert server.process is not None
+    server.process.send_signal(signal.SIGTERM)
+    answers: list[tuple[int, str]] = []
+    try:
+        while True:
+            connection.request("GET", "/readyz")
+            response = connection.getresponse()
+            answers.append((response.status, response.read().decode()))
+    except (ConnectionError, http.client.HTTPException, OSError):
+        return answers
+    finally:
+        connection.close()
+
+
+async def rolling_stop(stopped: LiveServer, live: LiveServer, pages: list[Page],
+                       everyone: list[Page]) -> dict[str, dict[str, Any]]:
+    """SIGTERM `stopped` while its pages follow the restart to `live`: their welcomes."""
+    for page in everyone:
+        page.begin_move()
+    answers, *welcomes = await asyncio.gather(
+        asyncio.to_thread(readyz_while_draining, stopped),
+        *(page.follow_restart(live) for page in pages))
+    assert (503, "draining") in answers, answers
+    assert all(answer == (503, "draining") for answer in answers if answer[0] != 200), answers
+    assert stopped.process is not None
+    assert await asyncio.to_thread(stopped.process.wait, 60) == 0, stopped.log()[-2000:]
+    stopped.process = None
+    assert not [line for line in stopped.log().splitlines()
+                if '"logger": "virtualcite' in line and '"level": "INFO"' not in line]
+    return {page.name: welcome for page, welcome in zip(pages, welcomes, strict=True)}
+
+
+def waiting_at(welcome: dict[str, Any], position: int) -> bool:
+    state = welcome["state"]
+    return bool(state["status"] == "waiting" and state["position"] == position
+                and not state["disconnected"])
+
+
+async def both_ways(counsellor: Page, visitor: Page, conversation: str, words: str) -> None:
+    await visitor.client.send(type="message", text=f"{words} (visitor)", client_id=words)
+    heard = await counsellor.client.expect("message", sender="visitor")
+    assert heard["conversation"] == conversation
+    await counsellor.client.send(type="message", conversation=conversation,
+                                 text=f"{words} (counsellor)")
+    await visitor.client.expect("message", sender="counsellor")
+
+
+async def test_a_rolling_upgrade_of_every_process_loses_nobody(tmp_path: Path,
+                                                              redis_url: str) -> None:
+    a, b = start_two_daphnes(tmp_path, redis_url)
+    a_again = LiveServer(tmp_path, redis_url=redis_url, demo=False)
+    try:
+        await _upgrade_every_process(a, b, a_again)
+    finally:
+        for server in (a, b, a_again):
+            server.stop()
+
+
+async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServer) -> None:
+    camille = await counsellor_page(a, "camille", "find-a-job")
+    talking, talking_client = await visitor_page(a, "talking", "find-a-job")
+    with_camille = await accept_offer(camille.client, talking_client)
+    first, _ = await visitor_page(a, "first", "find-a-job")
+    second, _ = await visitor_page(a, "second", "find-a-job")
+    third, _ = await visitor_page(b, "third", "find-a-job")
+    karim = await counsellor_page(b, "karim", "find-training")
+    vera, vera_client = await visitor_page(a, "vera", "find-training")
+    with_karim = await accept_offer(karim.client, vera_client)
+    await both_ways(camille, talking, with_camille, "before")
+    await both_ways(karim, vera, with_karim, "before")
+
+    # A is upgraded: its pages move to B; B's own pages stay where they are.
+    everyone = [camille, talking, first, second, third, karim, vera]
+    welcomes = await rolling_stop(a, b, [camille, talking, first, second, vera], everyone)
+    assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["second"], 2)
+    await _check_conversations(welcomes, with_camille, with_karim)
+    await both_ways(camille, talking, with_camille, "on B")
+    await both_ways(karim, vera, with_karim, "across B")
+    assert {page.name: page.disruptions() for page in everyone} == {
+        page.name: [] for page in everyone}
+
+    # A' replaces A; then B is upgraded: everybody moves to A'.
+    await asyncio.to_thread(a_again.start)
+    welcomes = await rolling_stop(b, a_again, everyone, everyone)
+    assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["second"], 2)
+    assert waiting_at(welcomes["third"], 3)
+    await _check_conversations(welcomes, with_camille, with_karim)
+    await both_ways(camille, talking, with_camille, "on A'")
+    await both_ways(karim, vera, with_karim, "on A' too")
+    assert {page.name: page.disruptions() for page in everyone} == {
+        page.name: [] for page in everyone}
+    for page in everyone:
+        await page.client.close()
+
+
+async def _check_conversations(welcomes: dict[str, dict[str, Any]], with_camille: str,
+                               with_karim: str) -> None:
+    """Each counsellor finds their shift and their one conversation; each visitor theirs."""
+    for counsellor, conversation in (("camille", with_camille), ("karim", with_karim)):
+        if counsellor not in welcomes:
+            continue
+        state = welcomes[counsellor]["state"]
+        assert state["shift"] is not None, counsellor
+        assert [c["id"] for c in state["conversations"]] == [conversation], counsellor
+        assert state["offers"] == [], counsellor
+    for visitor, conversation in (("talking", with_camille), ("vera", with_karim)):
+        state = welcomes[visitor]["state"]
+        assert (state["status"], state["conversation"]) == ("chatting", conversation), visitor
