@@ -1,10 +1,11 @@
 """A rolling upgrade of every process loses nobody (issue 13, graceful drain).
 
 Processes A and B on one Redis. On A: a counsellor in conversation with a visitor, two visitors
-waiting behind, and a visitor talking with a counsellor who is on B; on B a third waiting
-visitor. SIGTERM A: its `/readyz` answers 503 while it drains, every page gets close 1012,
-follows docs/protocol.md's rule (a random 0.5-3 s, the same route, `hello` with its token) to
-B, where the load balancer (here the test) sends it, and finds its place or its conversation;
+waiting behind (the first with two tabs), a visitor talking with a counsellor who is on B, and
+an open room with its facilitator and a seated participant; on B a third waiting visitor.
+SIGTERM A: its `/readyz` answers 503 while it drains, every page gets close 1012, follows
+docs/protocol.md's rule (a random 0.5-3 s, the same route, `hello` with its token) to B, where
+the load balancer (here the test) sends it, and finds its place, its conversation or its seat;
 A exits 0. Then a new A' starts, B is stopped the same way, and everybody moves to A'. At no
 point is anyone requeued, ended, offered or routed again, and messages pass both ways after
 each move.
@@ -23,7 +24,8 @@ from typing import Any
 import pytest
 from websockets import ConnectionClosed
 
-from tests.e2e.journeys import accept_offer, queued
+from rooms.frames import ROOM_SERVER_FRAMES
+from tests.e2e.journeys import accept_offer, queued, room_joined
 from tests.e2e.live_server import LiveServer, start_two_daphnes
 from tests.e2e.ws_client import WsClient, login_cookie
 from virtualcite.realtime.protocol import CloseCode
@@ -32,7 +34,8 @@ pytestmark = pytest.mark.redis
 
 # What a move between processes must never cause (docs/protocol.md, Server frames).
 DISRUPTIONS = {"requeued", "ended", "offer", "offer_gone", "calling", "matched", "transferred",
-               "left", "conversation_closed", "error"}
+               "left", "conversation_closed", "error", "room_left"}
+ROOM = "club-reconversion"  # the demo's, run by nadia
 JITTER = random.Random(13)
 
 
@@ -42,6 +45,7 @@ class Page:
     def __init__(self, name: str, client: WsClient, hello: dict[str, Any], welcome: str,
                  route: str, cookie: str | None = None) -> None:
         self.name = name
+        self.frames = client.frames
         self.client = client
         self.hello = hello
         self.welcome = welcome
@@ -65,7 +69,7 @@ class Page:
         assert code == CloseCode.SERVICE_RESTART, f"{self.name}: closed with {code}"
         await asyncio.sleep(JITTER.uniform(0.5, 3.0))  # the client's rule, not a wait on state
         self.client = await WsClient.open(f"{live.ws_url}{self.route}", origin=live.url,
-                                          cookie=self.cookie)
+                                          cookie=self.cookie, frames=self.frames)
         await self.client.send(**self.hello)
         self.mark = 0
         return await self.client.expect(self.welcome)
@@ -93,6 +97,32 @@ async def visitor_page(server: LiveServer, name: str, pole: str) -> tuple[Page, 
     token = next(frame["token"] for frame in client.seen if frame["type"] == "queued")
     return Page(name, client, {"type": "hello", "token": token}, "welcome",
                 "/ws/visitor/"), client
+
+
+async def second_tab(server: LiveServer, of: Page) -> Page:
+    client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
+    await client.send(**of.hello)
+    await client.expect("welcome")
+    return Page(f"{of.name}, tab 2", client, of.hello, "welcome", "/ws/visitor/")
+
+
+async def room_pages(server: LiveServer) -> tuple[Page, Page]:
+    """Nadia's page of the open room, and a seated participant's."""
+    cookie = await asyncio.to_thread(login_cookie, server.url, "nadia")
+    route = f"/ws/room/{ROOM}/host/"
+    client = await WsClient.open(f"{server.ws_url}{route}", origin=server.url, cookie=cookie,
+                                 frames=ROOM_SERVER_FRAMES)
+    await client.send(type="hello")
+    await client.expect("host_welcome")
+    await client.send(type="open")
+    await client.expect("room_status", status="open")
+    host = Page("nadia", client, {"type": "hello"}, "host_welcome", route, cookie)
+    seated, me = await room_joined(server, ROOM)
+    assert me["seated"]
+    token = next(frame["token"] for frame in seated.seen if frame.get("token"))
+    participant = Page("rita", seated, {"type": "hello", "token": token}, "room_welcome",
+                       f"/ws/room/{ROOM}/")
+    return host, participant
 
 
 def readyz_while_draining(server: LiveServer) -> list[tuple[int, str]]:
@@ -165,18 +195,25 @@ async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServ
     talking, talking_client = await visitor_page(a, "talking", "find-a-job")
     with_camille = await accept_offer(camille.client, talking_client)
     first, _ = await visitor_page(a, "first", "find-a-job")
+    first_again = await second_tab(a, first)
     second, _ = await visitor_page(a, "second", "find-a-job")
     third, _ = await visitor_page(b, "third", "find-a-job")
     karim = await counsellor_page(b, "karim", "find-training")
     vera, vera_client = await visitor_page(a, "vera", "find-training")
     with_karim = await accept_offer(karim.client, vera_client)
+    nadia, rita = await room_pages(a)
+    rita_handle = next(frame["me"]["handle"] for frame in rita.client.seen
+                       if frame["type"] == "room_welcome" and frame["me"])
     await both_ways(camille, talking, with_camille, "before")
     await both_ways(karim, vera, with_karim, "before")
 
     # A is upgraded: its pages move to B; B's own pages stay where they are.
-    everyone = [camille, talking, first, second, third, karim, vera]
-    welcomes = await rolling_stop(a, b, [camille, talking, first, second, vera], everyone)
-    assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["second"], 2)
+    everyone = [camille, talking, first, first_again, second, third, karim, vera, nadia, rita]
+    welcomes = await rolling_stop(a, b, [camille, talking, first, first_again, second, vera,
+                                         nadia, rita], everyone)
+    assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["first, tab 2"], 1)
+    assert waiting_at(welcomes["second"], 2)
+    room_kept(welcomes, rita_handle)
     await _check_conversations(welcomes, with_camille, with_karim)
     await both_ways(camille, talking, with_camille, "on B")
     await both_ways(karim, vera, with_karim, "across B")
@@ -186,8 +223,9 @@ async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServ
     # A' replaces A; then B is upgraded: everybody moves to A'.
     await asyncio.to_thread(a_again.start)
     welcomes = await rolling_stop(b, a_again, everyone, everyone)
-    assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["second"], 2)
-    assert waiting_at(welcomes["third"], 3)
+    assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["first, tab 2"], 1)
+    assert waiting_at(welcomes["second"], 2) and waiting_at(welcomes["third"], 3)
+    room_kept(welcomes, rita_handle)
     await _check_conversations(welcomes, with_camille, with_karim)
     await both_ways(camille, talking, with_camille, "on A'")
     await both_ways(karim, vera, with_karim, "on A' too")
@@ -195,6 +233,13 @@ async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServ
         page.name: [] for page in everyone}
     for page in everyone:
         await page.client.close()
+
+
+def room_kept(welcomes: dict[str, dict[str, Any]], handle: str) -> None:
+    """The room is still open under its facilitator, the participant still seated in it."""
+    assert welcomes["nadia"]["room"]["status"] == "open"
+    me = welcomes["rita"]["me"]
+    assert me is not None and me["seated"] and me["handle"] == handle
 
 
 async def _check_conversations(welcomes: dict[str, dict[str, Any]], with_camille: str,
