@@ -29,12 +29,15 @@ second signal stops it at once.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from functools import partial
 from types import FrameType
 from typing import Any
 
+from daphne.http_protocol import WebRequest
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import reactor
@@ -128,6 +131,19 @@ class BoundedWebSocketProtocol(WebSocketProtocol):  # type: ignore[misc]  # daph
         self.application_queue.put_nowait({"type": DRAIN_EVENT})
 
 
+class DrainAwareRequest(WebRequest):  # type: ignore[misc]  # daphne: untyped
+    """Daphne's HTTP request; while the server drains, its connection closes after the
+    response. nginx keeps connections open to each process (`keepalive`, deploy/nginx.conf),
+    which would otherwise keep bringing it requests until it stops. A websocket's upgrade is
+    left alone: its connection becomes the socket's (told to close with 1012 at once)."""
+
+    def process(self) -> Any:
+        if self.server.drain.started and not self.getHeader(b"upgrade"):
+            self.channel.persistent = False
+            self.setHeader(b"connection", b"close")
+        return super().process()
+
+
 class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
     """Daphne's server: BoundedWebSocketProtocol for every websocket, `failByDrop` off, a
     failure to listen kept as `listen_failure` instead of only logged, and a graceful drain on
@@ -146,7 +162,7 @@ class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
         self.listen_failure: BaseException | None = None  # why it could not listen, if so
         self.ports: list[Any] = []  # the listening ports, closed when the drain begins
         self.drain = Drain(window=drain_seconds, clock=reactor, websockets=self.open_websockets,
-                           tell=lambda protocol: protocol.ask_to_drain(), busy=self.busy,
+                           tell=self.ask_to_drain, busy=self.busy,
                            stop_listening=self.stop_listening, stop=self.stop)
 
     def run(self) -> None:
@@ -155,12 +171,16 @@ class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
         super().run()
 
     def _on_signal(self, signum: int, frame: FrameType | None) -> None:
-        """The first signal drains, a second one stops at once (Ctrl+C twice)."""
-        if self.drain.started:
-            reactor.callFromThread(self.stop)
-            return
-        logger.info("draining: %s received", signal.Signals(signum).name)
-        reactor.callFromThread(self.drain.begin)
+        """The first signal drains, a second one stops at once (Ctrl+C twice). Run in a
+        context of their own: not in that of the socket the signal interrupted, whose log id
+        every line of the drain would carry."""
+        action = self.stop if self.drain.started else partial(self._begin_drain, signum)
+        reactor.callFromThread(contextvars.Context().run, action)
+
+    def _begin_drain(self, signum: int) -> None:
+        logger.info("draining: %s received", signal.Signals(signum).name,
+                    extra={"drain_seconds": self.drain.window})
+        self.drain.begin()
 
     def listen_success(self, port: Any) -> None:  # daphne's callback of endpoint.listen
         super().listen_success(port)
@@ -170,6 +190,10 @@ class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
             return
         if self.on_listening is not None:
             self.on_listening()
+
+    def ask_to_drain(self, protocol: Hashable) -> None:
+        assert isinstance(protocol, BoundedWebSocketProtocol)  # open_websockets lists only them
+        protocol.ask_to_drain()
 
     def stop_listening(self) -> None:
         for port in self.ports:
@@ -182,13 +206,36 @@ class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
                 and "disconnected" not in details and "application_instance" in details]
 
     def busy(self) -> bool:
-        """Whether an application still runs: a socket's release, an HTTP response."""
+        """Whether an application the drain waits for still runs: a websocket (its release),
+        or an HTTP response to a request made before the drain began. Requests made since,
+        on a kept-alive connection (a probe, nginx), would otherwise hold the process for
+        ever: they are cut when it stops."""
+        began = self.drain.started_at
         return any(not details["application_instance"].done()
-                   for details in self.connections.values() if "application_instance" in details)
+                   for protocol, details in self.connections.items()
+                   if "application_instance" in details
+                   and (isinstance(protocol, BoundedWebSocketProtocol)
+                        or began is None or details["connected"] < began))
 
     def listen_error(self, failure: Any) -> None:  # its errback: logs, then stops the reactor
         self.listen_failure = failure.value
         super().listen_error(failure)
+
+    @property
+    def http_factory(self) -> Any:
+        return self._http_factory
+
+    @http_factory.setter
+    def http_factory(self, factory: Any) -> None:
+        build = factory.buildProtocol
+
+        def build_protocol(address: Any) -> Any:
+            channel = build(address)
+            channel.requestFactory = DrainAwareRequest
+            return channel
+
+        factory.buildProtocol = build_protocol
+        self._http_factory = factory
 
     @property
     def ws_factory(self) -> Any:

@@ -125,21 +125,22 @@ async def room_pages(server: LiveServer) -> tuple[Page, Page]:
     return host, participant
 
 
-def readyz_while_draining(server: LiveServer) -> list[tuple[int, str]]:
+def readyz_while_draining(server: LiveServer) -> list[tuple[int, str, str | None]]:
     """`/readyz` asked again and again on one kept-alive connection, opened before the signal,
-    until the process closes it: what it answered after the first answer."""
+    until the process closes it: each answer after the first, with its `Connection` header."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
     connection.request("GET", "/readyz")
     first = connection.getresponse()
     assert (first.status, first.read()) == (200, b"ok")
     assert server.process is not None
     server.process.send_signal(signal.SIGTERM)
-    answers: list[tuple[int, str]] = []
+    answers: list[tuple[int, str, str | None]] = []
     try:
         while True:
             connection.request("GET", "/readyz")
             response = connection.getresponse()
-            answers.append((response.status, response.read().decode()))
+            answers.append((response.status, response.read().decode(),
+                            response.getheader("connection")))
     except (ConnectionError, http.client.HTTPException, OSError):
         return answers
     finally:
@@ -154,8 +155,12 @@ async def rolling_stop(stopped: LiveServer, live: LiveServer, pages: list[Page],
     answers, *welcomes = await asyncio.gather(
         asyncio.to_thread(readyz_while_draining, stopped),
         *(page.follow_restart(live) for page in pages))
-    assert (503, "draining") in answers, answers
-    assert all(answer == (503, "draining") for answer in answers if answer[0] != 200), answers
+    # Ready until the signal is handled; then not ready, and the kept-alive connection is
+    # closed after that answer (so that no load balancer keeps sending requests to it).
+    assert answers[-1] == (503, "draining", "close"), answers
+    said = [answer[:2] for answer in answers]
+    assert said == sorted(said), answers  # never ready again once draining
+    assert set(said) <= {(200, "ok"), (503, "draining")}, answers
     assert stopped.process is not None
     assert await asyncio.to_thread(stopped.process.wait, 60) == 0, stopped.log()[-2000:]
     stopped.process = None
