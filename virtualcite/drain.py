@@ -85,7 +85,7 @@ class Drain:
         self.stop_listening = stop_listening
         self.stop = stop
         self.status = status
-        self.shuffle = shuffle or random.Random()
+        self.shuffle = shuffle or random.Random()  # nosec B311: an order, not a secret
         self.started_at: float | None = None
         self.known: set[Hashable] = set()  # every socket given a time to close
         self.told: set[Hashable] = set()
