@@ -76,7 +76,7 @@ class Drain:
                  websockets: Callable[[], Iterable[Hashable]],
                  tell: Callable[[Hashable], None], busy: Callable[[], bool],
                  stop_listening: Callable[[], None], stop: Callable[[], None],
-                 status: DrainStatus = STATUS, shuffle: random.Random | None = None) -> None:
+                 status: DrainStatus | None = None, shuffle: random.Random | None = None) -> None:
         self.window = window
         self.clock = clock
         self.websockets = websockets
@@ -84,7 +84,7 @@ class Drain:
         self.busy = busy
         self.stop_listening = stop_listening
         self.stop = stop
-        self.status = status
+        self.status = status if status is not None else STATUS  # the process's, by default
         self.shuffle = shuffle or random.Random()  # nosec B311: an order, not a secret
         self.started_at: float | None = None
         self.known: set[Hashable] = set()  # every socket given a time to close

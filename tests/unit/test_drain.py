@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import itertools
 import random
+import signal
+from collections.abc import Callable
 
+import pytest
 from twisted.internet.task import Clock
 
+from virtualcite import drain
+from virtualcite import server as server_module
 from virtualcite.drain import (
     DRAIN_MARGIN_SECONDS,
     MAX_SPACING_SECONDS,
@@ -16,6 +21,7 @@ from virtualcite.drain import (
     DrainStatus,
     close_offsets,
 )
+from virtualcite.server import DeskServer
 
 
 class FakeServer:
@@ -115,3 +121,40 @@ def test_a_second_begin_changes_nothing() -> None:
     drain.begin()
     run(clock, 1)
     assert len(server.told) == 3
+
+
+class SignalledReactor(Clock):
+    """Twisted's test clock, also taking what a signal handler hands to the reactor."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.handed: list[Callable[[], object]] = []
+
+    def callFromThread(self, callable: Callable[..., object], *args: object) -> None:
+        self.handed.append(lambda: callable(*args))
+
+
+class NeverDone:
+    def done(self) -> bool:
+        return False
+
+
+def test_the_first_signal_drains_and_a_second_stops_at_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = SignalledReactor()
+    monkeypatch.setattr(server_module, "reactor", clock)
+    monkeypatch.setattr(drain, "STATUS", drain.DrainStatus())  # this process's stays ready
+    server = DeskServer(application=None, endpoints=["tcp:port=0"], drain_seconds=10)
+    server.connections = {object(): {"application_instance": NeverDone(), "connected": -1.0}}
+    stops: list[float] = []
+    monkeypatch.setattr(server, "stop", lambda: stops.append(clock.seconds()))
+
+    server._on_signal(signal.SIGTERM, None)
+    clock.handed.pop()()
+    assert server.drain.started and drain.STATUS.draining
+    clock.advance(1)
+    assert stops == [], "a response begun before the drain is still being written"
+
+    server._on_signal(signal.SIGINT, None)  # Ctrl+C again: no more waiting
+    clock.handed.pop()()
+    assert stops == [1]
