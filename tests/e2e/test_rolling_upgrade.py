@@ -1,8 +1,9 @@
 """A rolling upgrade of every process loses nobody (issue 13, graceful drain).
 
 Processes A and B on one Redis. On A: a counsellor in conversation with a visitor, two visitors
-waiting behind (the first with two tabs), a visitor talking with a counsellor who is on B, and
-an open room with its facilitator and a seated participant; on B a third waiting visitor.
+waiting behind (the first with two tabs), a visitor talking with a counsellor who is on B, a
+visitor offered to a counsellor on B, and an open room with its facilitator and a seated
+participant; on B a third waiting visitor.
 SIGTERM A: its `/readyz` answers 503 while it drains, every page gets close 1012, follows
 docs/protocol.md's rule (a random 0.5-3 s, the same route, `hello` with its token) to B, where
 the load balancer (here the test) sends it, and finds its place, its conversation or its seat;
@@ -53,6 +54,7 @@ class Page:
         self.cookie = cookie
         self.earlier: list[dict[str, Any]] = []  # the frames of the sockets closed since `mark`
         self.mark = 0  # where, in the current socket's frames, the move began
+        self.expected: set[str] = set()  # what this page may be told again after a move
 
     def begin_move(self) -> None:
         self.earlier, self.mark = [], len(self.client.seen)
@@ -74,10 +76,17 @@ class Page:
         self.mark = 0
         return await self.client.expect(self.welcome)
 
+    async def catch_up(self) -> None:
+        """Read what the server sent so far: the `pong` comes after it on the socket."""
+        await self.client.send(type="ping")
+        await self.client.expect("pong")
+
     def disruptions(self) -> list[str]:
         """What the page was told since the move began that a move must never cause."""
         frames = self.earlier + self.client.seen[self.mark:]
-        return [frame["type"] for frame in frames if frame["type"] in DISRUPTIONS]
+        return [frame["type"] for frame in frames
+                if frame["type"] in DISRUPTIONS - self.expected
+                or (frame["type"] == "calling" and not frame["active"])]  # the offer passed on
 
 
 async def counsellor_page(server: LiveServer, username: str, pole: str) -> Page:
@@ -206,6 +215,10 @@ async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServ
     karim = await counsellor_page(b, "karim", "find-training")
     vera, vera_client = await visitor_page(a, "vera", "find-training")
     with_karim = await accept_offer(karim.client, vera_client)
+    hugo = await counsellor_page(b, "hugo", "change-career")
+    olga, _ = await visitor_page(a, "olga", "change-career")
+    offer = (await hugo.client.expect("offer"))["offer"]
+    olga.expected = {"calling"}  # the new page is told again that Hugo is calling
     nadia, rita = await room_pages(a)
     rita_handle = next(frame["me"]["handle"] for frame in rita.client.seen
                        if frame["type"] == "room_welcome" and frame["me"])
@@ -213,17 +226,22 @@ async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServ
     await both_ways(karim, vera, with_karim, "before")
 
     # A is upgraded: its pages move to B; B's own pages stay where they are.
-    everyone = [camille, talking, first, first_again, second, third, karim, vera, nadia, rita]
+    everyone = [camille, talking, first, first_again, second, third, karim, vera, hugo, olga,
+                nadia, rita]
     welcomes = await rolling_stop(a, b, [camille, talking, first, first_again, second, vera,
-                                         nadia, rita], everyone)
+                                         olga, nadia, rita], everyone)
     assert waiting_at(welcomes["first"], 1) and waiting_at(welcomes["first, tab 2"], 1)
     assert waiting_at(welcomes["second"], 2)
     room_kept(welcomes, rita_handle)
     await _check_conversations(welcomes, with_camille, with_karim)
     await both_ways(camille, talking, with_camille, "on B")
     await both_ways(karim, vera, with_karim, "across B")
-    assert {page.name: page.disruptions() for page in everyone} == {
-        page.name: [] for page in everyone}
+    await nobody_disrupted(everyone)
+    # The offer made before the move stood through it (no `offer_gone`): Hugo accepts it.
+    assert welcomes["olga"]["state"]["status"] == "waiting"
+    await hugo.client.send(type="accept", visitor=offer["visitor"])
+    await olga.client.expect("matched")
+    with_hugo = (await hugo.client.expect("conversation"))["conversation"]["id"]
 
     # A' replaces A; then B is upgraded: everybody moves to A'.
     await asyncio.to_thread(a_again.start)
@@ -234,10 +252,16 @@ async def _upgrade_every_process(a: LiveServer, b: LiveServer, a_again: LiveServ
     await _check_conversations(welcomes, with_camille, with_karim)
     await both_ways(camille, talking, with_camille, "on A'")
     await both_ways(karim, vera, with_karim, "on A' too")
-    assert {page.name: page.disruptions() for page in everyone} == {
-        page.name: [] for page in everyone}
+    await both_ways(hugo, olga, with_hugo, "on A', after an offer that stood")
+    await nobody_disrupted(everyone)
     for page in everyone:
         await page.client.close()
+
+
+async def nobody_disrupted(pages: list[Page]) -> None:
+    for page in pages:
+        await page.catch_up()
+    assert {page.name: page.disruptions() for page in pages} == {page.name: [] for page in pages}
 
 
 def room_kept(welcomes: dict[str, dict[str, Any]], handle: str) -> None:

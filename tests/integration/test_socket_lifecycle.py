@@ -233,10 +233,7 @@ async def test_a_counsellor_closed_by_a_draining_server_keeps_the_whole_lease() 
     and is dropped for that (1006), keeps its 20 s to come back on another process."""
     camille, guest, _conversation = await matched_pair("camille", "find-a-job")
     await camille.communicator.send_input({"type": "server.drain"})
-    closing = await camille.communicator.receive_output(timeout=3)
-    while closing["type"] != "websocket.close":  # frames already on their way come first
-        closing = await camille.communicator.receive_output(timeout=3)
-    assert closing["code"] == CloseCode.SERVICE_RESTART
+    assert await expect_close(camille) == CloseCode.SERVICE_RESTART
     await camille.communicator.disconnect(code=CloseCode.DROPPED)
     assert await counsellor_gone(camille.me_id)
     runtime = desk_runtime()
@@ -248,3 +245,20 @@ async def test_a_counsellor_closed_by_a_draining_server_keeps_the_whole_lease() 
     await guest.expect("pong")
     assert "requeued" not in [frame["type"] for frame in guest.seen]
     await guest.close()
+
+
+async def test_a_visitor_closed_by_a_draining_server_keeps_the_offer_made_to_them() -> None:
+    """Handed over (1012), the page is coming back within seconds: the offer stands, the lease
+    runs; a page that closed on its own would have it withdrawn at once."""
+    camille = await counsellor("camille", ["find-a-job"])
+    guest, token = await queued_visitor()
+    await camille.expect("offer")
+    await guest.communicator.send_input({"type": "server.drain"})
+    assert await expect_close(guest) == CloseCode.SERVICE_RESTART
+    await guest.communicator.disconnect(code=CloseCode.SERVICE_RESTART)  # waits for the release
+    held = await ticket(token)
+    assert (held.status, held.disconnected_at) == (TicketStatus.OFFERED, None)
+    await camille.send(type="ping")
+    await camille.expect("pong")
+    assert "offer_gone" not in [frame["type"] for frame in camille.seen]
+    await camille.close()

@@ -208,6 +208,14 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
             with contextlib.suppress(Disconnected):
                 await self.close(code=int(code))
 
+    @property
+    def handed_over(self) -> bool:
+        """Closed by a draining server (1012): the page is coming back, to another process,
+        within seconds. What a page's departure sets in motion (an offer withdrawn, a
+        facilitator away, a seat marked away) is then left to the lease, which still runs: if
+        the page never comes back, its lapse does the same at most 20 s later."""
+        return self.close_code == CloseCode.SERVICE_RESTART
+
     async def server_drain(self, message: dict[str, Any]) -> None:
         """The process is stopping (virtualcite/drain.py): close with 1012, a clean close that
         keeps every lease whole, and the page reconnects to a live process to resume."""
