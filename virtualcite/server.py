@@ -149,9 +149,10 @@ class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
     failure to listen kept as `listen_failure` instead of only logged, and a graceful drain on
     SIGTERM and SIGINT over `drain_seconds`.
 
-    `Server.run` creates its websocket factory itself and offers no option for either; the
-    property configures the factory as it is set (`run` sets its own options afterwards and
-    never touches these two).
+    `Server.run` creates its websocket and HTTP factories itself and offers no option for
+    any of this; the two properties configure each factory as it is set (`run` sets its own
+    options afterwards and never touches these): BoundedWebSocketProtocol and `failByDrop`
+    for the websocket one, DrainAwareRequest for the HTTP one.
     """
 
     def __init__(self, *args: Any, on_listening: Callable[[], None] | None = None,
@@ -200,16 +201,18 @@ class DeskServer(Server):  # type: ignore[misc]  # daphne: untyped
             port.stopListening()
 
     def open_websockets(self) -> list[BoundedWebSocketProtocol]:
-        """The websockets whose application runs and whose client has not left."""
+        """The websockets whose application runs (and reads its queue) and whose client has
+        not left."""
         return [protocol for protocol, details in self.connections.items()
                 if isinstance(protocol, BoundedWebSocketProtocol)
-                and "disconnected" not in details and "application_instance" in details]
+                and "disconnected" not in details and "application_instance" in details
+                and getattr(protocol, "application_queue", None) is not None]
 
     def busy(self) -> bool:
         """Whether an application the drain waits for still runs: a websocket (its release),
         or an HTTP response to a request made before the drain began. Requests made since,
-        on a kept-alive connection (a probe, nginx), would otherwise hold the process for
-        ever: they are cut when it stops."""
+        on a kept-alive connection (a probe, nginx), are answered meanwhile but not waited
+        for: a client asking again and again would hold the process for ever."""
         began = self.drain.started_at
         return any(not details["application_instance"].done()
                    for protocol, details in self.connections.items()
