@@ -20,15 +20,17 @@ import json
 import random
 import signal
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 from websockets import ConnectionClosed
 
 from rooms.frames import ROOM_SERVER_FRAMES
-from tests.e2e.journeys import accept_offer, queued, room_joined
+from tests.e2e.journeys import accept_offer, room_joined
 from tests.e2e.live_server import LiveServer, start_two_daphnes
+from tests.e2e.load_balancer import LoadBalancer
 from tests.e2e.ws_client import WsClient, login_cookie
+from tests.waiting import eventually
 from virtualcite.realtime.protocol import CloseCode
 
 pytestmark = pytest.mark.redis
@@ -38,6 +40,16 @@ DISRUPTIONS = {"requeued", "ended", "offer", "offer_gone", "calling", "matched",
                "left", "conversation_closed", "error", "room_left"}
 ROOM = "club-reconversion"  # the demo's, run by nadia
 JITTER = random.Random(13)
+
+
+class Served(Protocol):
+    """Where a page connects: a daphne process, or the load balancer in front of them."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def ws_url(self) -> str: ...
 
 
 class Page:
@@ -59,16 +71,24 @@ class Page:
     def begin_move(self) -> None:
         self.earlier, self.mark = [], len(self.client.seen)
 
-    async def follow_restart(self, live: LiveServer) -> dict[str, Any]:
-        """Read until the server closes the socket; it must be 1012. Then wait the doc's
-        random 0.5-3 s, open the route on `live` and say `hello`: its welcome."""
+    async def follow_restart(self, live: Served) -> dict[str, Any]:
+        """Read until the server closes the socket; it must be 1012. Then come back to `live`
+        as the doc says: its welcome."""
+        code = await self.closed()
+        assert code == CloseCode.SERVICE_RESTART, f"{self.name}: closed with {code}"
+        return await self.come_back(live)
+
+    async def closed(self) -> int | None:
+        """Read (keeping every frame) until the server closes the socket; its close code."""
         try:
             while True:
                 self.client.seen.append(json.loads(await self.client.socket.recv()))
         except ConnectionClosed as closed:
-            code = closed.rcvd.code if closed.rcvd else None
-        self.earlier += self.client.seen[self.mark:]
-        assert code == CloseCode.SERVICE_RESTART, f"{self.name}: closed with {code}"
+            self.earlier += self.client.seen[self.mark:]
+            return closed.rcvd.code if closed.rcvd else None
+
+    async def come_back(self, live: Served) -> dict[str, Any]:
+        """Wait the doc's random 0.5-3 s, open the same route on `live` and say `hello`."""
         await asyncio.sleep(JITTER.uniform(0.5, 3.0))  # the client's rule, not a wait on state
         self.client = await WsClient.open(f"{live.ws_url}{self.route}", origin=live.url,
                                           cookie=self.cookie, frames=self.frames)
@@ -89,7 +109,7 @@ class Page:
                 or (frame["type"] == "calling" and not frame["active"])]  # the offer passed on
 
 
-async def counsellor_page(server: LiveServer, username: str, pole: str) -> Page:
+async def counsellor_page(server: Served, username: str, pole: str) -> Page:
     cookie = await asyncio.to_thread(login_cookie, server.url, username)
     client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
                                  cookie=cookie)
@@ -101,9 +121,13 @@ async def counsellor_page(server: LiveServer, username: str, pole: str) -> Page:
                 cookie)
 
 
-async def visitor_page(server: LiveServer, name: str, pole: str) -> tuple[Page, WsClient]:
-    client = await queued(server, pole)
-    token = next(frame["token"] for frame in client.seen if frame["type"] == "queued")
+async def visitor_page(server: Served, name: str, pole: str) -> tuple[Page, WsClient]:
+    """A visitor's page waiting in `pole`'s queue."""
+    client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
+    await client.send(type="hello", token=None)
+    await client.expect("welcome")
+    await client.send(type="join", pole=pole)
+    token = (await client.expect("queued"))["token"]
     return Page(name, client, {"type": "hello", "token": token}, "welcome",
                 "/ws/visitor/"), client
 
@@ -284,3 +308,63 @@ async def _check_conversations(welcomes: dict[str, dict[str, Any]], with_camille
     for visitor, conversation in (("talking", with_camille), ("vera", with_karim)):
         state = welcomes[visitor]["state"]
         assert (state["status"], state["conversation"]) == ("chatting", conversation), visitor
+
+
+async def test_behind_nginx_the_pages_of_a_stopped_process_come_back_through_the_same_url(
+        tmp_path: Path, redis_url: str) -> None:
+    """The load balancer does the test's part: the stopped process's port is closed, so the
+    pages reconnecting to nginx's own URL all land on the other process."""
+    a, b = start_two_daphnes(tmp_path, redis_url)
+    edge = LoadBalancer(tmp_path / "nginx", [a.port, b.port])
+    try:
+        edge.start()
+        await _stop_one_behind(edge, a)
+    finally:
+        edge.stop()
+        for server in (a, b):
+            server.stop()
+
+
+def sockets_on(server: LiveServer) -> int:
+    log = server.log()
+    return log.count('"message": "websocket connected"') - log.count(
+        '"message": "websocket closed"')
+
+
+async def _stop_one_behind(edge: LoadBalancer, a: LiveServer) -> None:
+    camille = await counsellor_page(edge, "camille", "find-a-job")
+    talking, talking_client = await visitor_page(edge, "talking", "find-a-job")
+    conversation = await accept_offer(camille.client, talking_client)
+    waiting = [(await visitor_page(edge, f"waiting {n}", "find-a-job"))[0] for n in range(1, 5)]
+    pages = [camille, talking, *waiting]
+    on_a = sockets_on(a)
+    assert 0 < on_a < len(pages), "nginx shares the pages between the two processes"
+    for page in pages:
+        page.begin_move()
+    closing = {page.name: asyncio.create_task(page.closed()) for page in pages}
+    assert a.process is not None
+    a.process.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(a.process.wait, 60) == 0
+    a.process = None
+
+    async def closed_so_far() -> int:
+        return sum(task.done() for task in closing.values())
+    await eventually(closed_so_far, lambda count: count == on_a, what="A's pages closed")
+    moved = [page for page in pages if closing[page.name].done()]
+    for page in pages:
+        if page not in moved:
+            closing[page.name].cancel()  # recv is cancellation-safe: the socket lives on
+    assert {closing[page.name].result() for page in moved} == {CloseCode.SERVICE_RESTART}
+
+    welcomes = {page.name: await page.come_back(edge) for page in moved}
+    for name, welcome in welcomes.items():
+        if name.startswith("waiting"):
+            assert waiting_at(welcome, int(name.split()[1])), name
+        elif name == "talking":
+            assert welcome["state"]["conversation"] == conversation
+        else:
+            assert [c["id"] for c in welcome["state"]["conversations"]] == [conversation]
+    await nobody_disrupted(pages)
+    await both_ways(camille, talking, conversation, "after the move")
+    for page in pages:
+        await page.client.close()
