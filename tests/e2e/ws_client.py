@@ -63,7 +63,7 @@ class WsClient:
                    source: str | None = None) -> WsClient:
         """`source`: the local address to connect from (default: the kernel's choice)."""
         headers = {"Cookie": cookie} if cookie else None
-        bound = {"local_addr": (source, 0)} if source else {}
+        bound: dict[str, Any] = {"local_addr": (source, 0)} if source else {}
         socket = await websockets.connect(url, origin=origin, additional_headers=headers,
                                           open_timeout=10, **bound)
         return cls(socket, frames)
