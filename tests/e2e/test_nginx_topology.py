@@ -68,6 +68,7 @@ def own_postgres() -> Iterator[str]:
 class Topology:
     nginx: NginxServer
     daphnes: tuple[LiveServer, LiveServer]
+    database_url: str
 
     def daphne_at(self, address: str) -> LiveServer:
         """The daphne nginx names in X-Upstream (`127.0.0.1:port`)."""
@@ -88,7 +89,7 @@ def topology(tmp_path: Path, redis_url: str, own_postgres: str) -> Iterator[Topo
     nginx = NginxServer(nginx_dir, [daphne.port for daphne in daphnes])
     try:
         nginx.start()
-        yield Topology(nginx, daphnes)
+        yield Topology(nginx, daphnes, own_postgres)
     finally:
         nginx.stop()
         for daphne in daphnes:
@@ -269,6 +270,12 @@ async def test_a_conversation_survives_the_sigkill_of_either_daphne_behind_nginx
                     or (f["type"] == "visitor_presence" and not f["connected"])], seen
         assert not [f for f in karim.seen if f["type"] == "offer"], "offered to another too"
         texts += await exchange(guest, camille, conversation, "later")
+
+    # The directory and the counsellors' sessions were PostgreSQL's, never a SQLite file.
+    assert not (topology.daphnes[0].data_dir / "virtualcite.sqlite3").exists()
+    with psycopg.connect(topology.database_url) as database:
+        sessions = database.execute("SELECT count(*) FROM django_session").fetchone()
+    assert sessions is not None and sessions[0] >= 2
 
     await asyncio.to_thread(topology.nginx.stop)
     for daphne in topology.daphnes:
