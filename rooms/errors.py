@@ -6,18 +6,16 @@ registers their base with the realtime layer.
 
 from __future__ import annotations
 
-import math
-import time
-
 from django.utils.translation import ngettext
 
 from rooms.core.errors import RoomError, SlowMode
+from virtualcite.realtime.errors import seconds_until
 
 
 def detail(refusal: RoomError) -> str | None:
     """When a participant in slow mode may write again."""
     if isinstance(refusal, SlowMode):
-        seconds = max(1, math.ceil(refusal.retry_at - time.time()))
+        seconds = seconds_until(refusal.retry_at)
         return ngettext("You can write again in %(seconds)d second.",
                         "You can write again in %(seconds)d seconds.",
                         seconds) % {"seconds": seconds}

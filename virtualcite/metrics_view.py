@@ -8,7 +8,8 @@ on the same host would open /metrics to the whole Internet).
 
 Each daphne process serves its own counters (sockets, frames, mutations, Redis errors, loop
 lag, the offers its changes made): Prometheus scrapes every process (every pod). The desk's
-load is read from the shared state at scrape time, one store read (chat/metrics.py).
+load and the running rooms are read from the shared state at scrape time (chat/metrics.py,
+rooms/metrics.py); either failing leaves only its own gauges out.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from redis.exceptions import RedisError
 
 from chat.metrics import desk_load_collector
+from rooms.metrics import room_load_collector
 from virtualcite.health import has_operator_token
 from virtualcite.proxy import client_address
 from virtualcite.realtime.metrics import loop_lag
@@ -38,14 +40,17 @@ async def metrics(request: HttpRequest) -> HttpResponse:
         raise Http404
     loop_lag.ensure_running()
     body = generate_latest(REGISTRY)
-    try:
-        desk = CollectorRegistry(auto_describe=False)
-        desk.register(await desk_load_collector())
-        body += generate_latest(desk)
-    except (StoreError, RedisError, DatabaseError) as error:
-        # The process's own figures still go out: the Redis errors among them say why the
-        # desk's are missing. The type only, as everywhere (a driver's message may quote).
-        logger.warning("the desk's load is left out of /metrics: %s", type(error).__name__)
+    for part, collector in (("desk", desk_load_collector), ("rooms", room_load_collector)):
+        try:
+            shared = CollectorRegistry(auto_describe=False)
+            shared.register(await collector())
+            body += generate_latest(shared)
+        except (StoreError, RedisError, DatabaseError) as error:
+            # The process's own figures still go out: the Redis errors among them say why
+            # the shared ones are missing. The type only, as everywhere (a driver's message
+            # may quote).
+            logger.warning("the %s load is left out of /metrics: %s", part,
+                           type(error).__name__)
     return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
 
 

@@ -15,6 +15,7 @@ from django.test import AsyncClient, override_settings
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.integration.people import counsellor, refused, waiting_visitor
+from tests.integration.room_people import ROOM, facilitator, participant, seated, with_capacity
 from virtualcite.realtime.metrics import loop_lag
 
 OPERATOR_TOKEN = "metrics-" + "t" * 40
@@ -158,6 +159,27 @@ async def test_a_desk_store_that_fails_leaves_only_the_desks_gauges_out(
     assert response.status_code == 200
     names = {family.name for family in text_string_to_metric_families(response.content.decode())}
     assert "virtualcite_redis_errors" in names and "virtualcite_pole_queue_length" not in names
+    assert "virtualcite_room_seated" in names  # the rooms' gauges do not depend on the desk's
+
+
+async def test_a_running_room_shows_its_seats_and_waiting_list() -> None:
+    await with_capacity(1)
+    host = await facilitator()
+    first, _me = await seated()
+    second = await participant()
+    await second.send(type="join")
+    await second.expect("room_welcome")
+    samples = await scrape()
+    labels = {"room": ROOM, "pole": "change-career"}
+    assert (value(samples, "virtualcite_room_seated", **labels),
+            value(samples, "virtualcite_room_waiting", **labels),
+            value(samples, "virtualcite_room_capacity", **labels)) == (1, 1, 1)
+    await host.send(type="close")
+    await host.expect("room_status", status="closed")
+    closed = await scrape()
+    assert not any(name == "virtualcite_room_seated" for name, _labels in closed)
+    for client in (first, second, host):
+        await client.close()
 
 
 async def test_an_offer_left_to_time_out_is_counted_under_its_pole() -> None:

@@ -14,6 +14,7 @@ from prometheus_client import Counter, Gauge, Histogram
 import chat.metrics
 import virtualcite.realtime.metrics
 from chat.metrics import DeskLoadCollector
+from rooms.metrics import RoomLoadCollector
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 METRIC = re.compile(r"\bvirtualcite_[a-z_]+")
@@ -21,7 +22,8 @@ METRIC = re.compile(r"\bvirtualcite_[a-z_]+")
 
 def exposed_names() -> set[str]:
     """Every metric family name the service exposes (counters with their `_total`)."""
-    names = {family.name for family in DeskLoadCollector({}).collect()}
+    names = {family.name for collector in (DeskLoadCollector({}), RoomLoadCollector(()))
+             for family in collector.collect()}
     for module in (chat.metrics, virtualcite.realtime.metrics):
         for value in vars(module).values():
             if isinstance(value, Counter | Gauge | Histogram):

@@ -10,6 +10,8 @@ the same way without importing Django. `documented_codes` lists them all, once.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
@@ -156,8 +158,16 @@ def error_frame(refusal: type[Exception] | Exception, *, frame_type: str | None 
                       None)
         if detail is not None and (extra := detail(refusal)):
             message = f"{message} {extra}"
+    retry_at = getattr(refusal, "retry_at", None)
     return Error(code=_declared(cls, "code"), message=message, frame=frame_type,
-                 client_id=client_id)
+                 client_id=client_id,
+                 retry_after=None if retry_at is None else seconds_until(retry_at))
+
+
+def seconds_until(retry_at: float) -> int:
+    """Whole seconds from now until `retry_at` (epoch seconds), at least 1: a refusal that
+    names when to retry (a room's slow mode) says it in `retry_after` and in its message."""
+    return max(1, math.ceil(retry_at - time.time()))
 
 
 def refusal_of(error: Exception) -> type[Exception] | Exception | None:

@@ -74,6 +74,7 @@ class Error(Frame):
     message: str  # in the client's language
     frame: str | None = None  # the `type` of the frame that caused it, when known
     client_id: str | None = None  # that frame's `client_id`: this message was not sent
+    retry_after: int | None = None  # whole seconds before the same frame may succeed (slow mode)
 
 
 class CloseCode(IntEnum):

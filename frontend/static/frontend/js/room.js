@@ -347,7 +347,9 @@ const frames = {
     restoreDraft(frame.client_id);
     switch (frame.code) {
       case ERROR_CODES.SLOW_MODE: {
-        const wait = slowModeWait({ lastSentAt, seconds: room ? room.slow_mode : 0, now: now() });
+        // The server says how long (another tab or a reload may have sent the last message).
+        const wait = frame.retry_after
+          || slowModeWait({ lastSentAt, seconds: room ? room.slow_mode : 0, now: now() });
         if (wait > 0) startSlowCountdown(wait);
         break;
       }
