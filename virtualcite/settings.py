@@ -29,6 +29,7 @@ TRUSTED_PROXIES = CONFIG.trusted_proxies
 OPERATOR_TOKEN = CONFIG.operator_token
 MAX_SOCKETS_PER_CLIENT = CONFIG.max_sockets_per_client
 SNAPSHOT_SECONDS = CONFIG.snapshot_seconds
+DRAIN_SECONDS = CONFIG.drain_seconds
 METRICS_ALLOWED_NETWORKS = CONFIG.metrics_allowed_networks
 
 INSTALLED_APPS = [

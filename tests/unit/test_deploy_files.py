@@ -21,6 +21,7 @@ import yaml
 from chat.core.model import DeskConfig
 from virtualcite.cli import APPLICATION_CLOSE_TIMEOUT_SECONDS, DEFAULT_PORT
 from virtualcite.config import ConfigError, load_config
+from virtualcite.drain import DRAIN_MARGIN_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -547,13 +548,23 @@ def test_k8s_probes_point_at_healthz_and_readyz_with_a_served_host() -> None:
     assert manifest("Ingress")["spec"]["rules"][0]["host"] == public_host
 
 
-def test_k8s_grace_period_covers_the_pre_stop_and_the_consumers_cleanup() -> None:
+def test_k8s_grace_period_covers_the_pre_stop_the_drain_and_the_consumers_cleanup() -> None:
     pod = manifest("Deployment")["spec"]["template"]["spec"]
     pre_stop = pod["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
+    drain = int(manifest("ConfigMap")["data"]["DRAIN_SECONDS"])
 
     assert pre_stop[0] == "sleep"
+    assert DRAIN_MARGIN_SECONDS >= APPLICATION_CLOSE_TIMEOUT_SECONDS
     assert pod["terminationGracePeriodSeconds"] > (
-        int(pre_stop[1]) + APPLICATION_CLOSE_TIMEOUT_SECONDS)
+        int(pre_stop[1]) + drain + DRAIN_MARGIN_SECONDS)
+
+
+def test_compose_grace_period_covers_the_drain_and_the_consumers_cleanup() -> None:
+    grace = compose()["services"]["app"]["stop_grace_period"]
+    drain = int(env_file(DEPLOY / "env.example")["DRAIN_SECONDS"])
+
+    assert re.fullmatch(r"\d+s", grace), grace
+    assert int(grace[:-1]) > drain + DRAIN_MARGIN_SECONDS
 
 
 def test_k8s_objects_select_the_deployments_pods() -> None:
