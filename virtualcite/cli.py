@@ -150,7 +150,8 @@ def _print_demo_logins(*, debug: bool) -> None:
 
 
 def _run_daphne(host: str, port: int) -> BaseException | None:
-    """Serve until stopped (Ctrl+C, SIGTERM); why the port could not be listened on, if so."""
+    """Serve until stopped (Ctrl+C, SIGTERM: after the drain, virtualcite/drain.py); why the
+    port could not be listened on, if so."""
     server = _daphne_server(host, port)
     server.run()
     failure: BaseException | None = server.listen_failure
@@ -174,6 +175,8 @@ def cannot_listen(host: str, port: int, error: BaseException) -> str:
 
 def _daphne_server(host: str, port: int) -> Any:
     """The daphne server `serve` runs, with every limit at the edge set (see the constants)."""
+    from django.conf import settings
+
     from virtualcite.asgi import application
     from virtualcite.server import DeskServer
 
@@ -183,6 +186,8 @@ def _daphne_server(host: str, port: int) -> Any:
         # Said once the port listens, not before: a taken port must not read as serving.
         on_listening=lambda: print(f"virtualcite: serving on http://{host}:{port}/ "
                                    "(Ctrl+C stops it)", flush=True),
+        # SIGTERM or Ctrl+C: the sockets are closed with 1012 over this window, then it stops.
+        drain_seconds=settings.DRAIN_SECONDS,
         endpoints=[f"tcp:port={port}:interface={interface}"],
         websocket_max_message_size=WEBSOCKET_MAX_MESSAGE_BYTES,
         websocket_handshake_timeout=WEBSOCKET_HANDSHAKE_TIMEOUT_SECONDS,

@@ -29,6 +29,11 @@ DEFAULT_MAX_SOCKETS_PER_CLIENT = 20
 # The poles' load is snapshot once a minute for the managers' charts and reports; a test
 # shortens it to watch several periods go by.
 DEFAULT_SNAPSHOT_SECONDS = 60
+# A stopping process closes its websockets over this many seconds (virtualcite/drain.py): at
+# 10 s, 10,000 sockets come back to the other processes at 1,000 a second, and the sum with
+# the pages' own delay stays far inside every lease (deploy/RUNBOOK.md, Upgrade).
+DEFAULT_DRAIN_SECONDS = 10
+MAX_DRAIN_SECONDS = 300
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -59,6 +64,8 @@ class Config:
     snapshot_seconds: int = DEFAULT_SNAPSHOT_SECONDS
     # Networks whose clients may read /metrics without the token (virtualcite/metrics_view.py).
     metrics_allowed_networks: tuple[Network, ...] = ()
+    # Seconds over which a stopping process closes its websockets (virtualcite/drain.py).
+    drain_seconds: int = DEFAULT_DRAIN_SECONDS
 
 
 def load_config(environ: Mapping[str, str]) -> Config:
@@ -81,6 +88,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         snapshot_seconds=_read_snapshot_seconds(environ),
         metrics_allowed_networks=_read_networks(environ, "METRICS_ALLOWED_NETWORKS",
                                                 example="10.0.0.0/24,fd00::/64"),
+        drain_seconds=_read_drain_seconds(environ),
     )
 
 
@@ -211,4 +219,14 @@ def _read_snapshot_seconds(environ: Mapping[str, str]) -> int:
     if not 1 <= seconds <= 3600:
         raise ConfigError(f"SNAPSHOT_SECONDS={seconds} is out of range: use 1 to 3600 "
                           f"(the default, {DEFAULT_SNAPSHOT_SECONDS}, snapshots every minute).")
+    return seconds
+
+
+def _read_drain_seconds(environ: Mapping[str, str]) -> int:
+    seconds = _read_count(environ, "DRAIN_SECONDS", default=DEFAULT_DRAIN_SECONDS)
+    if seconds > MAX_DRAIN_SECONDS:
+        raise ConfigError(f"DRAIN_SECONDS={seconds} is out of range: use 0 to "
+                          f"{MAX_DRAIN_SECONDS} (the default, {DEFAULT_DRAIN_SECONDS}, closes a "
+                          "stopping process's sockets over 10 s); the orchestrator's grace "
+                          "period must exceed it by 20 s (deploy/RUNBOOK.md, Upgrade).")
     return seconds

@@ -2,8 +2,12 @@
 
 A load balancer needs the status code only; which dependency failed, with its host and port,
 is for the operator: `/readyz` names it only to a request carrying `Authorization: Bearer
-<OPERATOR_TOKEN>` or to a logged-in manager or superuser. Anyone else gets `ok` or
-`unavailable` and the status code.
+<OPERATOR_TOKEN>` or to a logged-in manager or superuser. Anyone else gets `ok`,
+`unavailable` or `draining` and the status code.
+
+A draining process (virtualcite/drain.py) is not ready, whatever its dependencies say, but is
+alive: `/healthz` stays 200, so that no liveness probe kills it before its sockets are handed
+over.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from virtualcite import drain
 from virtualcite.models import Role
 from virtualcite.services_check import ServiceUnreachable, check_database, check_redis
 
@@ -27,19 +32,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def readyz(request: HttpRequest) -> HttpResponse:
-    """Ready to take traffic: the database and, when configured, Redis answer."""
+    """Ready to take traffic: not draining, and the database and, when configured, Redis
+    answer."""
+    draining = drain.STATUS.draining
     checks = {
         "database": _outcome(lambda: check_database(connection)),
         "redis": _outcome(lambda: check_redis(settings.REDIS_URL))
         if settings.REDIS_URL else NOT_CONFIGURED,
     }
     failed = any(result not in {"ok", NOT_CONFIGURED} for result in checks.values())
-    status = 503 if failed else 200
+    status = 503 if failed or draining else 200
     if not is_operator(request):
-        return HttpResponse("unavailable" if failed else "ok", status=status,
-                            content_type="text/plain; charset=utf-8")
-    return JsonResponse({"status": "unavailable" if failed else "ready", "checks": checks},
-                        status=status)
+        word = "draining" if draining else "unavailable" if failed else "ok"
+        return HttpResponse(word, status=status, content_type="text/plain; charset=utf-8")
+    details: dict[str, object] = {
+        "status": "draining" if draining else "unavailable" if failed else "ready",
+        "checks": checks}
+    if draining:
+        details["drain"] = {"window_seconds": drain.STATUS.window_seconds,
+                            "websockets_left": drain.STATUS.websockets_left}
+    return JsonResponse(details, status=status)
 
 
 def is_operator(request: HttpRequest) -> bool:

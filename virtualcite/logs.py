@@ -80,6 +80,17 @@ _QUOTED_INPUT = (
 )
 
 
+class ProbeAnswers(logging.Filter):
+    """Drops Django's error line for a `/readyz` answered 503: not ready (a drain, a Redis
+    away) is the probe's expected answer, asked every few seconds, and the cause is logged
+    where it happens (the drain's start, the Redis errors); one line per probe would bury it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        return not (record.name == "django.request" and getattr(record, "status_code", None) == 503
+                    and getattr(request, "path", None) == "/readyz")
+
+
 def redact(text: str) -> str:
     """`text` without anything that a pydantic rendering inside it quotes of a client's input."""
     def summary(match: re.Match[str]) -> str:

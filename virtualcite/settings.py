@@ -29,6 +29,7 @@ TRUSTED_PROXIES = CONFIG.trusted_proxies
 OPERATOR_TOKEN = CONFIG.operator_token
 MAX_SOCKETS_PER_CLIENT = CONFIG.max_sockets_per_client
 SNAPSHOT_SECONDS = CONFIG.snapshot_seconds
+DRAIN_SECONDS = CONFIG.drain_seconds
 METRICS_ALLOWED_NETWORKS = CONFIG.metrics_allowed_networks
 
 INSTALLED_APPS = [
@@ -212,9 +213,11 @@ LOGGING = {
     # Daphne's own lines name the client's address (at DEBUG on every request): masked here.
     "filters": {"no_client_address": {"()": "virtualcite.logs.NoClientAddress"},
                 # The request's or the socket's log id on every line logged handling it.
-                "log_context": {"()": "virtualcite.logs.LogContext"}},
+                "log_context": {"()": "virtualcite.logs.LogContext"},
+                "probe_answers": {"()": "virtualcite.logs.ProbeAnswers"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json",
-                             "filters": ["no_client_address", "log_context"]}},
+                             "filters": ["no_client_address", "log_context",
+                                         "probe_answers"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's request logger prints the request line on errors; it carries no address, but
     # keep it at WARNING so routine 404s do not fill the log.

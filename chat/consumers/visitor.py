@@ -258,7 +258,7 @@ class VisitorSocket(DeskSocket):
         last_here = presence.remove_visitor(token, self)
         try:
             await services.visitor_connection_close(token=token, connection_id=self.channel_name)
-            if last_here:
+            if last_here and not self.handed_over:
                 await services.visitor_disconnect(token=token)
         except Exception:
             # The lease expires on its own if the store is unreachable: the place is kept

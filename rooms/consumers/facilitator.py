@@ -53,8 +53,8 @@ class FacilitatorSocket(RoomSocket, StaffSocket):
 
     async def release(self) -> None:
         facilitator_id, self.present_as = self.present_as, None
-        if facilitator_id is not None and presence.remove_facilitator(self.slug, facilitator_id,
-                                                                      self):
+        if facilitator_id is not None and presence.remove_facilitator(
+                self.slug, facilitator_id, self) and not self.handed_over:
             await services.facilitator_away(slug=self.slug, facilitator_id=facilitator_id)
 
     @property

@@ -170,7 +170,7 @@ class ParticipantSocket(RoomSocket):
         try:
             await services.connection_close(slug=self.slug, token=token,
                                             connection_id=self.channel_name)
-            if away and last_here:
+            if away and last_here and not self.handed_over:
                 await services.participant_away(slug=self.slug, token=token)
         except Exception as error:
             # The lease expires on its own: the seat is kept for the grace period either way.

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from tests.e2e.journeys import visitor_on
 from tests.e2e.live_server import LiveServer
-from virtualcite.cli import EXIT_CANNOT_LISTEN
+from tests.e2e.test_bad_input_live import close_code
+from virtualcite.cli import EXIT_CANNOT_LISTEN, EXIT_OK
+from virtualcite.realtime.protocol import CloseCode
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -46,6 +53,24 @@ def test_demo_logins_are_printed_in_demo_mode(served: LiveServer) -> None:
 
 def test_serving_is_said_once_listening_with_how_to_stop(served: LiveServer) -> None:
     assert f"serving on http://127.0.0.1:{served.port}/ (Ctrl+C stops it)" in served.log()
+
+
+async def test_ctrl_c_hands_the_open_pages_over_then_exits_0(tmp_path: Path) -> None:
+    """Ctrl+C drains as SIGTERM does (virtualcite/drain.py): each page is told 1012 to come
+    back elsewhere, the port closes, and the command ends with status 0."""
+    server = LiveServer(tmp_path, extra_env={"DRAIN_SECONDS": "2"})
+    server.start()
+    try:
+        pages = [await visitor_on(server) for _ in range(3)]
+        assert server.process is not None
+        server.process.send_signal(signal.SIGINT)
+        assert [await close_code(page) for page in pages] == [CloseCode.SERVICE_RESTART] * 3
+        assert await asyncio.to_thread(server.process.wait, 30) == EXIT_OK
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
+        assert "draining: SIGINT received" in server.log()
+    finally:
+        server.stop()
 
 
 def test_a_port_already_taken_fails_naming_it_with_a_non_zero_status(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import http.client
 import http.cookiejar
 import json
 import urllib.parse
@@ -15,10 +17,27 @@ from pydantic import TypeAdapter
 from chat.frames import SERVER_FRAMES
 
 
-def login_cookie(base_url: str, username: str, password: str = "demo") -> str:
-    """Log in through the /login/ page like a browser; returns the Cookie header value."""
+class _FromAddress(urllib.request.HTTPHandler):
+    """Plain http from a chosen local address (a client the server must never name)."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__()
+        self.source = source
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        bound = functools.partial(http.client.HTTPConnection, source_address=(self.source, 0))
+        return self.do_open(bound, req)
+
+
+def login_cookie(base_url: str, username: str, password: str = "demo", *,
+                 source: str | None = None) -> str:
+    """Log in through the /login/ page like a browser, from `source` when given (a loopback
+    address); returns the Cookie header value."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPCookieProcessor(jar)]
+    if source:
+        handlers.append(_FromAddress(source))
+    opener = urllib.request.build_opener(*handlers)
     with opener.open(f"{base_url}/login/", timeout=10) as page:
         login_url = page.geturl()  # /login/ redirects to the page in the browser's language
     csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
@@ -40,10 +59,13 @@ class WsClient:
 
     @classmethod
     async def open(cls, url: str, *, origin: str, cookie: str | None = None,
-                   frames: TypeAdapter[Any] = SERVER_FRAMES) -> WsClient:
+                   frames: TypeAdapter[Any] = SERVER_FRAMES,
+                   source: str | None = None) -> WsClient:
+        """`source`: the local address to connect from (default: the kernel's choice)."""
         headers = {"Cookie": cookie} if cookie else None
+        bound: dict[str, Any] = {"local_addr": (source, 0)} if source else {}
         socket = await websockets.connect(url, origin=origin, additional_headers=headers,
-                                          open_timeout=10)
+                                          open_timeout=10, **bound)
         return cls(socket, frames)
 
     async def send(self, **frame: Any) -> None:

@@ -17,6 +17,7 @@ from django.utils.html import escape
 from chat.directory import _load_poles
 from frontend.selectors import pole_cards_list
 from tests.redis_server import free_port
+from virtualcite import drain
 from virtualcite.demo import DEMO_POLES, DEMO_STAFF, load_demo
 from virtualcite.models import (
     ClosedDate,
@@ -139,6 +140,20 @@ def test_readyz_says_why_to_a_logged_in_manager_not_to_a_counsellor(client: Clie
         response = client.get("/readyz")
     assert response.status_code == 503
     assert "REDIS_URL" in response.json()["checks"]["redis"]
+
+
+def test_a_draining_process_is_alive_but_not_ready(client: Client,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drain, "STATUS", drain.DrainStatus(draining=True, window_seconds=10,
+                                                           websockets_left=42))
+    with override_settings(OPERATOR_TOKEN=OPERATOR_TOKEN):
+        anonymous = client.get("/readyz")
+        operator = client.get("/readyz", headers={"authorization": f"Bearer {OPERATOR_TOKEN}"})
+    assert (anonymous.status_code, anonymous.content) == (503, b"draining")
+    assert operator.status_code == 503
+    assert operator.json()["status"] == "draining"
+    assert operator.json()["drain"] == {"window_seconds": 10, "websockets_left": 42}
+    assert client.get("/healthz").status_code == 200  # no liveness probe kills it meanwhile
 
 
 @pytest.mark.redis

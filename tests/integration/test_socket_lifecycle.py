@@ -226,3 +226,39 @@ async def test_a_counsellor_whose_page_reloads_keeps_the_whole_lease() -> None:
     await guest.expect("pong")
     assert "requeued" not in [frame["type"] for frame in guest.seen]
     await guest.close()
+
+
+async def test_a_counsellor_closed_by_a_draining_server_keeps_the_whole_lease() -> None:
+    """The drain's close (1012) is the server's own: even a client that never answers it,
+    and is dropped for that (1006), keeps its 20 s to come back on another process."""
+    camille, guest, _conversation = await matched_pair("camille", "find-a-job")
+    await camille.communicator.send_input({"type": "server.drain"})
+    assert await expect_close(camille) == CloseCode.SERVICE_RESTART
+    await camille.communicator.disconnect(code=CloseCode.DROPPED)
+    assert await counsellor_gone(camille.me_id)
+    runtime = desk_runtime()
+    soon = time.time() + runtime.config.dropped_lease + 0.5
+    runtime.clock = lambda: soon
+    await presence.maintain_once()
+    assert camille.me_id in (await runtime.store.read()).counsellors
+    await guest.send(type="ping")
+    await guest.expect("pong")
+    assert "requeued" not in [frame["type"] for frame in guest.seen]
+    await guest.close()
+
+
+async def test_a_visitor_closed_by_a_draining_server_keeps_the_offer_made_to_them() -> None:
+    """Handed over (1012), the page is coming back within seconds: the offer stands, the lease
+    runs; a page that closed on its own would have it withdrawn at once."""
+    camille = await counsellor("camille", ["find-a-job"])
+    guest, token = await queued_visitor()
+    await camille.expect("offer")
+    await guest.communicator.send_input({"type": "server.drain"})
+    assert await expect_close(guest) == CloseCode.SERVICE_RESTART
+    await guest.communicator.disconnect(code=CloseCode.SERVICE_RESTART)  # waits for the release
+    held = await ticket(token)
+    assert (held.status, held.disconnected_at) == (TicketStatus.OFFERED, None)
+    await camille.send(type="ping")
+    await camille.expect("pong")
+    assert "offer_gone" not in [frame["type"] for frame in camille.seen]
+    await camille.close()

@@ -1,30 +1,9 @@
 import "./i18n.mjs";
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
-import { BACKOFF_MAX_MS, BACKOFF_MIN_MS, RealtimeSocket, backoffDelay, isFinalClose, isStale }
-  from "../../frontend/static/frontend/js/socket.js";
+import { BACKOFF_MIN_MS, RESTART_MAX_MS, RESTART_MIN_MS } from "../../frontend/static/frontend/js/reconnect.js";
+import { RealtimeSocket, isStale } from "../../frontend/static/frontend/js/socket.js";
 import { CLOSE_CODES } from "../../frontend/static/frontend/js/wire.js";
-
-test("reconnections wait from 0.25-0.5 s, doubling to at most 15 s, drawn from the upper half",
-  () => {
-    assert.equal(backoffDelay(0, () => 0), BACKOFF_MIN_MS / 2);
-    assert.equal(backoffDelay(0, () => 1), BACKOFF_MIN_MS);
-    assert.equal(backoffDelay(1, () => 1), BACKOFF_MIN_MS * 2);
-    assert.equal(backoffDelay(3, () => 0.5), BACKOFF_MIN_MS * 8 * 0.75);
-    assert.equal(backoffDelay(20, () => 0), BACKOFF_MAX_MS / 2);
-    assert.equal(backoffDelay(20, () => 1), BACKOFF_MAX_MS);
-  });
-
-test("only a refusal that retrying cannot mend stops the socket (docs/protocol.md)", () => {
-  for (const code of [CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN, CLOSE_CODES.ABUSE,
-                      CLOSE_CODES.UNKNOWN_ROOM, CLOSE_CODES.TOO_MANY_CONNECTIONS]) {
-    assert.equal(isFinalClose(code), true, code);
-  }
-  for (const code of [CLOSE_CODES.TOO_MANY_SOCKETS, CLOSE_CODES.HELLO_TIMEOUT, CLOSE_CODES.INTERNAL_ERROR, CLOSE_CODES.DROPPED,
-                      1000, 1001]) {
-    assert.equal(isFinalClose(code), false, code);
-  }
-});
 
 test("a socket is dead once it has heard nothing for longer than the stale delay", () => {
   assert.equal(isStale(25_000, 0, 25_000), false);
@@ -113,6 +92,19 @@ test("after a drop it says so and tries again after the backoff", () => {
   assert.ok(retry.ms >= BACKOFF_MIN_MS / 2 && retry.ms <= BACKOFF_MIN_MS);
   retry.callback();
   assert.equal(FakeWebSocket.made.length, 2);
+});
+
+test("after a server's restart (1012) it waits 0.5-3 s, then backs off as after a drop", () => {
+  const [ws] = FakeWebSocket.made;
+  ws.fire("open");
+  ws.fire("close", { code: CLOSE_CODES.SERVICE_RESTART });
+  assert.deepEqual(statuses, ["connecting", "open", "reconnecting"]);
+  const [restart] = timers;
+  assert.ok(restart.ms >= RESTART_MIN_MS && restart.ms <= RESTART_MAX_MS, restart.ms);
+  restart.callback();
+  FakeWebSocket.made[1].fire("close", { code: CLOSE_CODES.DROPPED }); // the next one fails
+  const retry = timers.at(-1);
+  assert.ok(retry.ms >= BACKOFF_MIN_MS / 2 && retry.ms <= BACKOFF_MIN_MS * 2, retry.ms);
 });
 
 test("after a final close it stops for good and says with which code", () => {

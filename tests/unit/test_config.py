@@ -102,6 +102,15 @@ def test_the_snapshot_period_is_a_minute_unless_set_within_bounds() -> None:
         load_config({"SECRET_KEY": GOOD_KEY, "SNAPSHOT_SECONDS": "0"})
 
 
+def test_the_drain_window_is_10_seconds_unless_set_within_bounds() -> None:
+    assert load_config({"SECRET_KEY": GOOD_KEY}).drain_seconds == 10
+    assert load_config({"SECRET_KEY": GOOD_KEY, "DRAIN_SECONDS": "0"}).drain_seconds == 0
+    with pytest.raises(ConfigError, match="DRAIN_SECONDS=301 is out of range"):
+        load_config({"SECRET_KEY": GOOD_KEY, "DRAIN_SECONDS": "301"})
+    with pytest.raises(ConfigError, match="DRAIN_SECONDS='soon' is not a whole number"):
+        load_config({"SECRET_KEY": GOOD_KEY, "DRAIN_SECONDS": "soon"})
+
+
 def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
     """The Django settings a fresh process builds from `env` (settings.py runs at import)."""
     import json

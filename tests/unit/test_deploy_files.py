@@ -18,8 +18,10 @@ import jsonschema
 import pytest
 import yaml
 
+from chat.core.model import DeskConfig
 from virtualcite.cli import APPLICATION_CLOSE_TIMEOUT_SECONDS, DEFAULT_PORT
 from virtualcite.config import ConfigError, load_config
+from virtualcite.drain import DRAIN_MARGIN_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -181,6 +183,18 @@ def test_nginx_keeps_quiet_websockets_open_and_proxies_to_the_replicas() -> None
     # Far above daphne's 11 s ping interval (virtualcite/cli.py): nginx never cuts a live socket.
     assert int(read_timeout.split()[1].removesuffix("s")) >= 3600
     assert servers and servers[0].split()[1] == f"app:{DEFAULT_PORT}"
+
+
+def test_nginx_moves_a_reconnecting_page_past_a_dead_replica_within_a_lease() -> None:
+    directives = nginx_directives()
+    next_upstream = next(d for d in directives if d.startswith("proxy_next_upstream "))
+    connect_timeout = next(d for d in directives if d.startswith("proxy_connect_timeout "))
+
+    # A refused or unanswered connection goes to the next replica, in a fraction of the lease
+    # a counsellor of the dead replica has left to come back (the end-to-end proof is
+    # tests/e2e/test_nginx_topology.py, which cannot black-hole a replica).
+    assert {"error", "timeout"} <= set(next_upstream.split()[1:])
+    assert int(connect_timeout.split()[1].removesuffix("s")) * 3 <= DeskConfig().lease_ttl
 
 
 def test_nginx_logs_name_no_client() -> None:
@@ -534,13 +548,23 @@ def test_k8s_probes_point_at_healthz_and_readyz_with_a_served_host() -> None:
     assert manifest("Ingress")["spec"]["rules"][0]["host"] == public_host
 
 
-def test_k8s_grace_period_covers_the_pre_stop_and_the_consumers_cleanup() -> None:
+def test_k8s_grace_period_covers_the_pre_stop_the_drain_and_the_consumers_cleanup() -> None:
     pod = manifest("Deployment")["spec"]["template"]["spec"]
     pre_stop = pod["containers"][0]["lifecycle"]["preStop"]["exec"]["command"]
+    drain = int(manifest("ConfigMap")["data"]["DRAIN_SECONDS"])
 
     assert pre_stop[0] == "sleep"
+    assert DRAIN_MARGIN_SECONDS >= APPLICATION_CLOSE_TIMEOUT_SECONDS
     assert pod["terminationGracePeriodSeconds"] > (
-        int(pre_stop[1]) + APPLICATION_CLOSE_TIMEOUT_SECONDS)
+        int(pre_stop[1]) + drain + DRAIN_MARGIN_SECONDS)
+
+
+def test_compose_grace_period_covers_the_drain_and_the_consumers_cleanup() -> None:
+    grace = compose()["services"]["app"]["stop_grace_period"]
+    drain = int(env_file(DEPLOY / "env.example")["DRAIN_SECONDS"])
+
+    assert re.fullmatch(r"\d+s", grace), grace
+    assert int(grace[:-1]) > drain + DRAIN_MARGIN_SECONDS
 
 
 def test_k8s_objects_select_the_deployments_pods() -> None:

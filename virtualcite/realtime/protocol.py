@@ -89,6 +89,10 @@ class CloseCode(IntEnum):
     # One client address holds too many visitor sockets (virtualcite/connection_cap.py)
     TOO_MANY_SOCKETS = 4030
     INTERNAL_ERROR = 1011  # the server failed while handling an event; reconnect to resume
+    # The process is stopping (an upgrade, a scale-down): reconnect after a short random delay,
+    # a live process takes the socket over (virtualcite/drain.py). A clean close: every lease
+    # is kept whole.
+    SERVICE_RESTART = 1012
     # Not sent: what daphne reports when a connection ended without a close (a ping unanswered,
     # a broken network). The desk then shortens a counsellor's lease (DeskConfig.dropped_lease).
     DROPPED = 1006

@@ -74,7 +74,9 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
     closed = False  # no frame is written once true
     _released = False
     _counted = False  # in the SOCKETS gauge
-    close_code: int | None = None  # the client's, when it closed (1006: dropped)
+    # How the socket closed: the server's code when it closed the socket, else the client's
+    # (1006: dropped). A counsellor's lease is shortened only for 1006 (CounsellorSocket).
+    close_code: int | None = None
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         # Every line logged while this socket's task (and the tasks it starts) runs carries
@@ -101,7 +103,8 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
         await super().websocket_connect(message)
 
     async def disconnect(self, code: int) -> None:
-        self.close_code = code
+        if self.close_code is None:  # a client that does not answer our close is dropped
+            self.close_code = code
         await self.end_of_life()
 
     async def end_of_life(self) -> None:
@@ -201,8 +204,22 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
     async def close_with(self, code: CloseCode) -> None:
         was_closed, self.closed = self.closed, True
         if not was_closed:
+            self.close_code = int(code)
             with contextlib.suppress(Disconnected):
                 await self.close(code=int(code))
+
+    @property
+    def handed_over(self) -> bool:
+        """Closed by a draining server (1012): the page is coming back, to another process,
+        within seconds. What a page's departure sets in motion (an offer withdrawn, a
+        facilitator away, a seat marked away) is then left to the lease, which still runs: if
+        the page never comes back, its lapse does the same at most 20 s later."""
+        return self.close_code == CloseCode.SERVICE_RESTART
+
+    async def server_drain(self, message: dict[str, Any]) -> None:
+        """The process is stopping (virtualcite/drain.py): close with 1012, a clean close that
+        keeps every lease whole, and the page reconnects to a live process to resume."""
+        await self.close_with(CloseCode.SERVICE_RESTART)
 
     # --- receiving ----------------------------------------------------------------------
 

@@ -1,31 +1,9 @@
 // The one websocket of every page: hello first, a ping every few seconds, and reconnection with
-// backoff after a drop, so a network blip costs the user nothing but a short status line. The
-// decisions (how long to wait, when to give up, when a silent socket is dead) are pure
-// functions, tested by tests/js/socket.test.mjs.
+// backoff after a drop, so a network blip or a server's restart costs the user nothing but a
+// short status line. How long to wait and when to give up are reconnect.js's; when a silent
+// socket is dead is decided here; both tested by tests/js/.
+import { backoffDelay, isFinalClose, restartDelay } from "./reconnect.js";
 import { CLOSE_CODES } from "./wire.js";
-
-// docs/protocol.md, Reconnecting: 0.5 s doubling to 15 s, with jitter.
-export const BACKOFF_MIN_MS = 500;
-export const BACKOFF_MAX_MS = 15000;
-// Close codes after which retrying cannot help (docs/protocol.md, Reconnecting). 4009: the
-// token is already open in other tabs; retrying would only knock on the same door every few
-// seconds, so the page stops and says why (its `closedText`).
-const FINAL_CLOSE_CODES = new Set([CLOSE_CODES.UNAUTHENTICATED, CLOSE_CODES.FORBIDDEN,
-                                   CLOSE_CODES.UNKNOWN_ROOM, CLOSE_CODES.TOO_MANY_CONNECTIONS,
-                                   CLOSE_CODES.ABUSE]);
-
-/** True when a socket closed with `code` must not reconnect. */
-export function isFinalClose(code) {
-  return FINAL_CLOSE_CODES.has(code);
-}
-
-/** The wait before reconnection attempt `attempt` (0 for the first): its ceiling doubles from
- * BACKOFF_MIN_MS to BACKOFF_MAX_MS, and the wait is drawn from the ceiling's upper half, so the
- * pages of many visitors do not all come back at once after a server restart. */
-export function backoffDelay(attempt, random = Math.random) {
-  const ceiling = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** attempt);
-  return ceiling / 2 + random() * (ceiling / 2);
-}
 
 /** True when a socket that has heard nothing since `lastFrameAt` is to be taken for dead: a
  * half-open socket after a network change never reports its own death. */
@@ -103,6 +81,10 @@ export class RealtimeSocket {
         this.handlers.onStatus("closed", event.code);
         return;
       }
+      if (event.code === CLOSE_CODES.SERVICE_RESTART) {
+        this.scheduleRetry(restartDelay());
+        return;
+      }
       this.scheduleRetry();
     });
     // "error" is always followed by "close", where the retry happens.
@@ -118,10 +100,10 @@ export class RealtimeSocket {
     return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN);
   }
 
-  scheduleRetry() {
+  /** Try again after `delay` ms (by default the backoff of the attempts made so far). */
+  scheduleRetry(delay = backoffDelay(this.attempt)) {
     if (this.stopped) return;
     this.handlers.onStatus("reconnecting");
-    const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     window.clearTimeout(this.timers.retry);
     this.timers.retry = window.setTimeout(() => this.connect(), delay);
