@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
-from chat.limits import MAX_NOTE_CHARS
+from chat.limits import MAX_NOTE_CHARS, MAX_RECEIPT_IDS
 from virtualcite.library import ResourceCard
 from virtualcite.realtime.protocol import (
     NO_INPUT_IN_ERRORS,
@@ -30,6 +30,7 @@ from virtualcite.realtime.protocol import (
 
 ConversationId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[-a-zA-Z0-9_]+$")]
 VisitorHandle = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-f0-9]+$")]
+ClientId = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 # --- frames both kinds of client send -------------------------------------------------------
@@ -47,6 +48,16 @@ class MessageIn(ClientFrame):
     conversation: ConversationId | None = None
     text: Text
     client_id: str | None = Field(default=None, max_length=64)  # echoed back as an ack
+
+
+class ReceivedIn(ClientFrame):
+    """The page displayed these messages of the other side: the acknowledgement says only
+    that the server took a message; this says it reached a page (relayed, never stored)."""
+
+    type: Literal["received"]
+    conversation: ConversationId | None = None  # counsellors name it; a visitor has only one
+    client_ids: list[ClientId] = Field(max_length=MAX_RECEIPT_IDS)
+    resumed: bool = False  # first receipt after (re)connecting: the other side resends
 
 
 # --- visitor frames --------------------------------------------------------------------------
@@ -73,7 +84,7 @@ class Rate(ClientFrame):
 
 
 VisitorFrame = Annotated[
-    Hello | Ping | Join | Leave | MessageIn | TypingIn | EndByVisitor | Rate,
+    Hello | Ping | Join | Leave | MessageIn | TypingIn | ReceivedIn | EndByVisitor | Rate,
     Field(discriminator="type"),
 ]
 VISITOR_FRAMES: TypeAdapter[VisitorFrame] = TypeAdapter(VisitorFrame, config=NO_INPUT_IN_ERRORS)
@@ -166,7 +177,7 @@ class ColleagueMessageIn(ClientFrame):
 
 CounsellorFrame = Annotated[
     Hello | Ping | ShiftStart | Pause | Resume | ShiftEnd | Accept | Decline | ExtendOffer
-    | MessageIn | TypingIn | SendResource | Transfer | Invite | LeaveConversation
+    | MessageIn | TypingIn | ReceivedIn | SendResource | Transfer | Invite | LeaveConversation
     | EndByCounsellor | Block | ColleagueMessageIn,
     Field(discriminator="type"),
 ]
@@ -373,6 +384,16 @@ class TypingOut(Frame):
     active: bool
 
 
+class Delivered(Frame):
+    """A receipt relayed: the `receiver` side's page displayed the messages of these ids."""
+
+    type: Literal["delivered"] = "delivered"
+    conversation: str
+    receiver: Literal["visitor", "counsellor"]
+    client_ids: list[str]
+    resumed: bool
+
+
 class ResourceShared(Frame):
     type: Literal["resource"] = "resource"
     conversation: str
@@ -505,7 +526,7 @@ class PoleAlerts(Frame):
 
 ServerFrame = Annotated[
     Welcome | StaffWelcome | StateFrame | StaffStateFrame | Lobby | Pong | Queued | Position
-    | Calling | Matched | MessageOut | TypingOut | ResourceShared | CounsellorJoined
+    | Calling | Matched | MessageOut | TypingOut | Delivered | ResourceShared | CounsellorJoined
     | CounsellorLeft
     | Transferred | Requeued | Ended | Rated | Left | Blocked | OfferFrame | OfferGone
     | ConversationOpened | ConversationClosed | VisitorPresence | ShiftChanged

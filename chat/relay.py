@@ -1,4 +1,5 @@
-"""The hot path: chat text, typing and cards from one socket to the others of a conversation.
+"""The hot path: chat text, typing, receipts and cards from one socket to the others of a
+conversation.
 
 No database and no store on the way: a message is sanitised once, written to the sockets of
 this process (`virtualcite/realtime/fanout.py`), crosses the channel layer for the others
@@ -13,6 +14,7 @@ from typing import Literal
 from chat.frames import (
     ColleagueMessageOut,
     CounsellorCard,
+    Delivered,
     MessageOut,
     ResourceShared,
     TypingOut,
@@ -38,6 +40,14 @@ async def message_relay(*, group: str, conversation_id: str, sender: Sender,
 async def typing_relay(*, group: str, conversation_id: str, sender: Sender,
                        author: str | None, active: bool, skip_channel: str) -> None:
     frame = TypingOut(conversation=conversation_id, sender=sender, author=author, active=active)
+    await deliver(group, frame, skip=skip_channel)
+
+
+async def receipt_relay(*, group: str, conversation_id: str, receiver: Sender,
+                        client_ids: list[str], resumed: bool, skip_channel: str) -> None:
+    """A page's receipt for the other side's messages: ids only, relayed like typing."""
+    frame = Delivered(conversation=conversation_id, receiver=receiver, client_ids=client_ids,
+                      resumed=resumed)
     await deliver(group, frame, skip=skip_channel)
 
 

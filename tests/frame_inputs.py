@@ -24,7 +24,7 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
     "visitor": {
         "hello": {"token": None}, "ping": {}, "join": {"pole": "discover-jobs"}, "leave": {},
         "message": {"text": "bonjour", "client_id": "m1"}, "typing": {"active": True},
-        "end": {}, "rate": {"conversation": "c1", "score": 4},
+        "received": {"client_ids": ["c1"]}, "end": {}, "rate": {"conversation": "c1", "score": 4},
     },
     "counsellor": {
         "hello": {}, "ping": {}, "shift_start": {"poles": ["find-a-job"], "capacity": 1},
@@ -33,6 +33,7 @@ SAMPLES: dict[str, dict[str, dict[str, Any]]] = {
         "extend_offer": {"visitor": "c83c0c85f8e6fe97"},
         "message": {"conversation": "c1", "text": "bonjour", "client_id": "m1"},
         "typing": {"conversation": "c1", "active": True},
+        "received": {"conversation": "c1", "client_ids": ["m1"], "resumed": False},
         "send_resource": {"conversation": "c1", "resource": 1},
         "transfer": {"conversation": "c1", "pole": "find-training", "note": None},
         "invite": {"conversation": "c1", "colleague": "2"},

@@ -23,6 +23,7 @@ from chat.frames import (
     LeaveConversation,
     MessageIn,
     Pause,
+    ReceivedIn,
     Resume,
     SendResource,
     ShiftEnd,
@@ -167,6 +168,13 @@ class CounsellorSocket(DeskSocket, StaffSocket):
                                  conversation_id=conversation, sender="counsellor",
                                  author=self.me.display_name, active=frame.active,
                                  skip_channel=self.channel_name)
+
+    async def on_received(self, frame: ReceivedIn) -> None:
+        conversation = self._mine(frame.conversation)
+        await relay.receipt_relay(group=self.conversations[conversation],
+                                  conversation_id=conversation, receiver="counsellor",
+                                  client_ids=frame.client_ids, resumed=frame.resumed,
+                                  skip_channel=self.channel_name)
 
     async def on_send_resource(self, frame: SendResource) -> None:
         conversation = self._mine(frame.conversation)

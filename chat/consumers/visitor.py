@@ -24,6 +24,7 @@ from chat.frames import (
     Queued,
     Rate,
     Rated,
+    ReceivedIn,
     StateFrame,
     TypingIn,
     VisitorState,
@@ -125,6 +126,12 @@ class VisitorSocket(DeskSocket):
         group, conversation = self._conversation()
         await relay.typing_relay(group=group, conversation_id=conversation, sender="visitor",
                                  author=None, active=frame.active, skip_channel=self.channel_name)
+
+    async def on_received(self, frame: ReceivedIn) -> None:
+        group, conversation = self._conversation()
+        await relay.receipt_relay(group=group, conversation_id=conversation, receiver="visitor",
+                                  client_ids=frame.client_ids, resumed=frame.resumed,
+                                  skip_channel=self.channel_name)
 
     async def on_end(self, frame: EndByVisitor) -> None:
         if self.token is None:

@@ -70,7 +70,7 @@ def test_the_question_written_while_waiting_is_the_first_message_and_never_sent_
     expect(conversation.locator(".transcript")).to_contain_text(question)
     own = visitor.locator("#transcript .line.visitor").first
     expect(own).to_contain_text(question)
-    expect(own.locator(".delivery")).to_have_text("Distribué")
+    expect(own.locator(".delivery")).to_have_text("Reçu")
     # The only frame that ever carried it: the conversation's first message.
     (carrier,) = sent.carrying(question)
     assert carrier["type"] == "message" and carrier["text"] == question
@@ -85,7 +85,7 @@ def test_the_question_written_while_waiting_is_the_first_message_and_never_sent_
     expect(visitor.locator("#transcript")).to_contain_text("Regardons ensemble")
     visitor.locator("#message-text").fill("Merci, je vous écoute.")
     visitor.locator("#message-text").press("Enter")
-    expect(visitor.locator("#transcript .line.visitor .delivery").last).to_have_text("Distribué")
+    expect(visitor.locator("#transcript .line.visitor .delivery").last).to_have_text("Reçu")
     screenshot(visitor, f"visitor-chatting-{width}")
 
     visitor.locator("#end-chat").click()

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from chat.frames import (
+    Delivered,
     Ended,
     Error,
     Lobby,
@@ -286,7 +287,7 @@ def test_a_quick_exit_replaces_the_page_with_a_neutral_site_and_forgets_the_tab(
 
 # --- 10. delivery -------------------------------------------------------------------------------
 
-def test_each_own_message_says_sending_delivered_or_not_delivered_with_a_retry(
+def test_each_own_message_says_sending_sent_received_or_not_sent_with_a_retry(
         browser: Browser, served: LiveServer) -> None:
     context, page = new_page(browser, locale="en-US")
     errors = collect_errors(page)
@@ -300,8 +301,8 @@ def test_each_own_message_says_sending_delivered_or_not_delivered_with_a_retry(
 
     desk.push(Error(code="service_unavailable", message="Try again.", frame="message",
                     client_id=first["client_id"]))
-    expect(line.locator(".delivery")).to_contain_text("Not delivered")
-    expect(page.locator("#live")).to_contain_text("was not delivered")
+    expect(line.locator(".delivery")).to_contain_text("Not sent")
+    expect(page.locator("#live")).to_contain_text("was not sent")
     line.get_by_role("button", name="Send again").click()
     expect(line.locator(".delivery")).to_have_text("Sending…")
     again = sent(desk, "message")[-1]
@@ -309,7 +310,10 @@ def test_each_own_message_says_sending_delivered_or_not_delivered_with_a_retry(
 
     desk.push(MessageOut(conversation="k1", sender="visitor", author=None, html="Premier essai",
                          sent_at=NOW, client_id=first["client_id"]))
-    expect(line.locator(".delivery")).to_have_text("Delivered")
+    expect(line.locator(".delivery")).to_have_text("Sent")
+    desk.push(Delivered(conversation="k1", receiver="counsellor",
+                        client_ids=[first["client_id"]], resumed=False))
+    expect(line.locator(".delivery")).to_have_text("Received")
     expect(page.locator("#transcript .line.visitor")).to_have_count(1)
 
     # The connection drops before the answer: it may or may not have gone, and says so.

@@ -17,6 +17,7 @@ import { cardLabel, formatClock, formatDuration, formatEstimate, formatWhen } fr
 import { searchResources } from "./library_search.js";
 import { startRealtimePage } from "./page.js";
 import { alertBanners, shiftWithPole } from "./pole_alerts.js";
+import { Receipts } from "./receipts.js";
 import { keysOf, SHORTCUTS, shortcutOf, shortcutTexts } from "./shortcuts.js";
 import { resourceCard, spokenMessage } from "./transcript.js";
 import { TYPING_SHOWN_MS } from "./typing.js";
@@ -86,6 +87,14 @@ const now = () => Date.now() / 1000 + clockOffset;
 
 function setNotice(text) { page.notices.set(text); }
 function send(frame) { return page.send(frame); }
+
+// What this page shows of the visitors' messages, and its receipts for them: one sender for
+// every conversation, so several busy ones never crowd the socket's rate limit.
+const receipts = new Receipts((conversation, ids, resumed) => {
+  const entry = conversations.get(conversation);
+  return Boolean(entry && !entry.closed)
+    && page.socket.send({ type: "received", conversation, client_ids: ids, resumed });
+});
 
 // --- attention ------------------------------------------------------------------------------
 
@@ -506,6 +515,12 @@ function wireConversation(entry) {
     }
     entry.transcript.addOwn(clientId, "counsellor mine", text);
   });
+  // Sent again with the same client_id while the visitor's page has not said it shows it.
+  entry.transcript.enableReceipts((clientId, text, { manual }) => {
+    if (entry.closed) return false;
+    const frame = { type: "message", conversation: id, text, client_id: clientId };
+    return manual ? send(frame) : page.socket.send(frame); // only a click hears "not connected"
+  });
   composer.addEventListener("vc-typing", (event) => {
     if (!entry.closed) {
       page.socket.send({ type: "typing", conversation: id, active: event.detail.active });
@@ -640,6 +655,8 @@ function closeConversation(id, text) {
   if (!entry || entry.closed) return;
   entry.closed = true;
   entry.typing = false;
+  receipts.forget(id);
+  entry.transcript.own.clear(); // nothing more is sent again
   entry.transcript.hideTyping();
   const note = entry.panel.querySelector(".closed-note");
   note.textContent = text;
@@ -785,6 +802,12 @@ const frames = {
     outcomeTags = frame.outcome_tags || {};
     for (const entry of conversations.values()) fillOutcomeTags(entry);
     applyState(frame.state);
+    // (Re)connected: each visitor's page resends what it has no receipt for, this page what
+    // it has none for (docs/protocol.md, "Delivery receipts and resending").
+    for (const summary of frame.state.conversations) {
+      receipts.resumed(summary.id);
+      conversations.get(summary.id)?.transcript.resendUnconfirmed();
+    }
   },
   staff_state(frame) { applyState(frame.state); },
   pong(frame) { clockOffset = frame.server_time - Date.now() / 1000; },
@@ -884,6 +907,9 @@ const frames = {
     if (!entry) return;
     if (entry.transcript.acknowledge(frame.client_id, frame.html)) return;
     const mine = frame.author && state.me && frame.author.id === state.me.id;
+    // Sent again (its receipt was lost): not shown twice; the visitor's is receipted again.
+    const fromVisitor = frame.sender === "visitor";
+    if (receipts.shown(frame.conversation, frame.client_id, { answer: fromVisitor })) return;
     const who = frame.sender === "visitor" ? entry.summary.pseudonym
       : (mine ? gettext("You") : frame.author.name);
     if (frame.sender === "visitor") {
@@ -893,6 +919,12 @@ const frames = {
     entry.transcript.add(frame.sender + (mine ? " mine" : ""), who, safeFragment(frame.html),
                          { at: frame.sent_at });
     if (!mine) page.live.say(spokenMessage(who, frame.html));
+  },
+  delivered(frame) {
+    const entry = conversations.get(frame.conversation);
+    if (!entry || frame.receiver !== "visitor") return;
+    entry.transcript.delivered(frame.client_ids);
+    if (frame.resumed) entry.transcript.resendUnconfirmed(); // the visitor's page is back
   },
   typing(frame) {
     const entry = conversations.get(frame.conversation);
@@ -942,6 +974,7 @@ const frames = {
     if (!entry) return;
     entry.summary = { ...entry.summary, visitor_connected: frame.connected };
     upsertSummary(entry.summary);
+    if (frame.connected) entry.transcript.resendUnconfirmed();
     addSystem(entry, frame.connected ? gettext("The visitor is back.")
       : gettext("The visitor's connection dropped; their place is kept for a moment."));
     renderConversation(entry);
@@ -962,6 +995,9 @@ const frames = {
     }
   },
   error(frame) {
+    // A receipt refused (its conversation just closed): the visitor's page resends, or it
+    // is over; nothing to tell the counsellor.
+    if (frame.frame === "received") return;
     // Refused before anyone got it (docs/protocol.md, `message`): said on its line.
     for (const entry of conversations.values()) entry.transcript.refuse(frame.client_id);
     setNotice(frame.message || gettext("Something went wrong. Please try again."));

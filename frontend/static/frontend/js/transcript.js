@@ -13,11 +13,14 @@
 // page's own live region already says each line once, in words ("Camille says: ..."), and a
 // live log would repeat it and read back the user's own messages. What the page sets wins.
 // Each line added dispatches `vc-line` (detail: {kind}); a system line is also announced.
+// With receipts (the 1:1 desk, `enableReceipts`), each own line says in words where it is
+// (sending, sent, received, not received), offers to send it again when it may not have
+// reached the other side, and is sent again on its own as own_messages.js says.
 /* global gettext, interpolate */
 import { el, safeFragment, show, textOf } from "./dom.js";
 import { formatClock } from "./format.js";
 import { announce } from "./notices.js";
-import { OwnMessages, ownLook } from "./own_messages.js";
+import { OWN, OwnMessages, ResendPacer, ownLook, ownStatus } from "./own_messages.js";
 import { TYPING_SHOWN_MS } from "./typing.js";
 
 function paint(line, state) {
@@ -27,6 +30,9 @@ function paint(line, state) {
   if (look.title) line.title = look.title;
   else line.removeAttribute("title");
 }
+
+// Every transcript of the page resends through one pacer: the rate limit is the socket's.
+const resends = new ResendPacer();
 
 function setDefault(node, name, value) {
   if (value !== null && !node.hasAttribute(name)) node.setAttribute(name, value);
@@ -38,6 +44,8 @@ class Transcript extends HTMLElement {
     this.lines = []; // {at, who, text} of each line, for the visitor's saved copy
     this.own = new OwnMessages(paint);
     this.typingTimer = null;
+    this.resend = null; // with receipts: (clientId, text, {manual}) => sent?
+    this.resendTimer = null;
   }
 
   connectedCallback() {
@@ -46,6 +54,7 @@ class Transcript extends HTMLElement {
     setDefault(this, "aria-live", "off");
     setDefault(this, "aria-label", list.getAttribute("aria-label"));
     setDefault(list, "tabindex", "0");
+    if (this.resend && this.resendTimer === null) this.startResending(); // moved in the page
   }
 
   get list() {
@@ -86,8 +95,71 @@ class Transcript extends HTMLElement {
   /** A message this page is sending: shown at once, pending until the server echoes it. */
   addOwn(clientId, kind, text) {
     const line = this.add(kind, gettext("You"), text);
-    this.own.add(clientId, line);
+    this.own.add(clientId, line, text);
     return line;
+  }
+
+  /**
+   * Receipts for this transcript's own messages: `resend(clientId, text, {manual})` sends
+   * one again (the same `message`, same client_id) and says whether it went; `manual` when
+   * the person asked. Checked every second for what is due (own_messages.js).
+   */
+  enableReceipts(resend) {
+    this.own.receipts = true;
+    this.resend = resend;
+    this.own.watch((line, state, clientId) => this.showStatus(line, state, clientId));
+    this.startResending();
+  }
+
+  startResending() {
+    window.clearInterval(this.resendTimer);
+    this.resendTimer = window.setInterval(() => this.sendAgain(this.own.due()), 1000);
+  }
+
+  /** A `delivered` for these ids: those of ours are now received. */
+  delivered(clientIds) {
+    for (const clientId of clientIds) this.own.delivered(clientId);
+  }
+
+  /** The other side (or this page) is back: what has no receipt goes again now. */
+  resendUnconfirmed() {
+    if (this.resend) this.sendAgain(this.own.unconfirmed());
+  }
+
+  sendAgain(records) {
+    for (const { clientId, text } of records) {
+      this.own.resent(clientId); // counted even when the socket is down: it gives up in time
+      // By its turn a receipt may have come, or the conversation closed: then it takes none.
+      resends.push(clientId, () => this.own.unsettled(clientId)
+        && this.resend(clientId, text, { manual: false }));
+    }
+  }
+
+  retry(line, clientId) {
+    const text = this.own.textOf(clientId);
+    if (text !== null && this.resend(clientId, text, { manual: true })) {
+      this.own.add(clientId, line, text);
+    }
+  }
+
+  showStatus(line, state, clientId) {
+    const status = ownStatus(state);
+    let note = line.querySelector(".delivery");
+    if (!note) {
+      note = el("p", { class: "delivery" });
+      line.append(note);
+    }
+    note.dataset.state = state;
+    note.replaceChildren(el("span", {}, status.text));
+    if (status.retry) {
+      note.append(" ", el("button", { type: "button", class: "link-button retry",
+                                      onclick: () => this.retry(line, clientId) },
+                          gettext("Send again")));
+    }
+    if (state === OWN.FAILED) announce(this, gettext("Your message was not sent."));
+    if (state === OWN.UNDELIVERED) {
+      announce(this, gettext("Your message has not reached the other side."));
+    }
   }
 
   /** A `message` frame that echoes one of ours: shown as the server made it (links made
@@ -130,6 +202,8 @@ class Transcript extends HTMLElement {
 
   disconnectedCallback() {
     window.clearTimeout(this.typingTimer);
+    window.clearInterval(this.resendTimer);
+    this.resendTimer = null;
   }
 }
 customElements.define("vc-transcript", Transcript);

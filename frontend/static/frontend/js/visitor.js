@@ -13,9 +13,9 @@ import "./composer.js";
 import { clientId, el, safeFragment, show } from "./dom.js";
 import { Draft } from "./draft.js";
 import { cardLabel, formatEstimate, formatWhen } from "./format.js";
-import { OWN, ownStatus } from "./own_messages.js";
 import { startRealtimePage } from "./page.js";
 import { installQuickExit } from "./quick_exit.js";
+import { Receipts } from "./receipts.js";
 import { resourceCard, spokenMessage } from "./transcript.js";
 import { MOMENT, browserAttention, canAskForNotifications } from "./visitor_attention.js";
 import { figureLines, unavailableText, waitingText } from "./visitor_lobby.js";
@@ -79,6 +79,10 @@ let leaving = false;
 // Conversations that ended or were passed on: a frame of theirs still on its way (the
 // socket stays in the same group for the next conversation) is not shown.
 const pastConversations = new Set();
+// What this page shows of the counsellors' messages, and its receipts for them.
+const receipts = new Receipts((conversation, ids, resumed) => (
+  view.status === "chatting" && view.conversation === conversation
+  && page.socket.send({ type: "received", client_ids: ids, resumed })));
 // The desk's version of the newest state or position shown (docs/protocol.md, "Ordering"):
 // a position computed before it is stale.
 let shownVersion = 0;
@@ -145,6 +149,8 @@ function addResource(frame) {
 function onMessage(frame) {
   const mine = frame.sender === "visitor";
   if (mine && ui.transcript.acknowledge(frame.client_id, frame.html)) return;
+  // Sent again (its receipt was lost): not shown twice; a counsellor's is receipted again.
+  if (receipts.shown(frame.conversation, frame.client_id, { answer: !mine })) return;
   const who = mine ? gettext("You") : (frame.author ? frame.author.name : gettext("Counsellor"));
   ui.transcript.add(mine ? "visitor" : "counsellor", who, safeFragment(frame.html),
                     { at: frame.sent_at });
@@ -164,31 +170,22 @@ function sendOwn(text, id = clientId()) {
   return true;
 }
 
-function retry(line, id) {
+// Sent again with the same client_id: by hand (the "Send again" button), or on its own while
+// no receipt came (transcript.js, own_messages.js).
+ui.transcript.enableReceipts((id, text, { manual }) => {
   if (view.status !== "chatting") {
-    setNotice(gettext("This conversation is over: the message can no longer be sent."));
-    return;
+    if (manual) setNotice(gettext("This conversation is over: the message can no longer be sent."));
+    return false;
   }
-  const text = line.querySelector(".body").textContent;
-  if (send({ type: "message", text, client_id: id })) ui.transcript.own.add(id, line);
-}
-
-// Each own line says where it is; one that may not have gone offers to send it again.
-ui.transcript.own.watch((line, state, id) => {
-  const status = ownStatus(state);
-  let note = line.querySelector(".delivery");
-  if (!note) {
-    note = el("p", { class: "delivery" });
-    line.append(note);
-  }
-  note.dataset.state = state;
-  note.replaceChildren(el("span", {}, status.text));
-  if (status.retry) {
-    note.append(" ", el("button", { type: "button", class: "link-button retry",
-                                    onclick: () => retry(line, id) }, gettext("Send again")));
-  }
-  if (state === OWN.FAILED) page.live.say(gettext("Your message was not delivered."));
+  const frame = { type: "message", text, client_id: id };
+  return manual ? send(frame) : page.socket.send(frame); // only a click hears "not connected"
 });
+
+/** The conversation is over for this page: its messages are no longer sent again. */
+function forgetConversation(conversation) {
+  if (conversation) receipts.forget(conversation);
+  ui.transcript.own.clear();
+}
 
 // --- rendering --------------------------------------------------------------------------------
 
@@ -365,6 +362,12 @@ const frames = {
   welcome(frame) {
     writeToken(frame.token);
     applyState(frame.state);
+    if (view.status === "chatting" && view.conversation) {
+      // (Re)connected: the counsellor's page resends what it has no receipt for, this page
+      // what it has none for.
+      receipts.resumed(view.conversation);
+      ui.transcript.resendUnconfirmed();
+    }
     if (frame.state.blocked_until) {
       setNotice(interpolate(gettext("A counsellor has suspended your access to the desk until %(when)s."),
                             { when: formatWhen(frame.state.blocked_until) }, true));
@@ -421,6 +424,11 @@ const frames = {
     render();
   },
   message(frame) { if (!pastConversations.has(frame.conversation)) onMessage(frame); },
+  delivered(frame) {
+    if (frame.receiver !== "counsellor" || pastConversations.has(frame.conversation)) return;
+    ui.transcript.delivered(frame.client_ids);
+    if (frame.resumed) ui.transcript.resendUnconfirmed(); // a counsellor's page is back
+  },
   typing(frame) {
     if (frame.sender !== "counsellor" || pastConversations.has(frame.conversation)) return;
     if (frame.active) ui.transcript.showTyping(frame.author || gettext("The counsellor"));
@@ -447,6 +455,7 @@ const frames = {
   },
   transferred(frame) {
     pastConversations.add(frame.conversation);
+    forgetConversation(frame.conversation);
     ui.transcript.hideTyping();
     // The lead counsellor passed the visitor on (the desk's transfer is theirs).
     transfer = { by: view.counsellors.length ? view.counsellors[0].name : null,
@@ -457,6 +466,7 @@ const frames = {
     render();
   },
   requeued(frame) {
+    forgetConversation(view.conversation);
     ui.transcript.hideTyping();
     view = { ...view, status: "waiting", pole: frame.pole, position: null, conversation: null,
              counsellors: [] };
@@ -467,6 +477,7 @@ const frames = {
   },
   ended(frame) {
     pastConversations.add(frame.conversation);
+    forgetConversation(frame.conversation);
     ui.transcript.hideTyping();
     const text = endedText(frame.reason);
     if (text === null) return; // `transferred`: the frame that follows says it
@@ -506,6 +517,9 @@ const frames = {
                           { when: formatWhen(frame.until) }, true));
   },
   error(frame) {
+    // A receipt refused (the conversation just ended): the counsellor's page resends, or
+    // the conversation is over; nothing to tell the visitor.
+    if (frame.frame === "received") return;
     // Refused before anyone got it (docs/protocol.md, `message`): said on the line.
     ui.transcript.refuse(frame.client_id);
     const pole = (frame.frame === "join" && lastJoin) || view.pole;

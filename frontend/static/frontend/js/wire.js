@@ -67,6 +67,7 @@ export const CLOSE_CODES = Object.freeze({
 export const LITERALS = Object.freeze({
   "conversation_closed": Object.freeze({ reason: Object.freeze(["visitor", "counsellor", "visitor_lost", "counsellor_lost", "blocked", "transferred", "desk_restarted", "left", "lost"]) }),
   "counsellor_left": Object.freeze({ reason: Object.freeze(["left", "lost"]) }),
+  "delivered": Object.freeze({ receiver: Object.freeze(["visitor", "counsellor"]) }),
   "ended": Object.freeze({ reason: Object.freeze(["visitor", "counsellor", "visitor_lost", "counsellor_lost", "blocked", "transferred", "desk_restarted"]) }),
   "message": Object.freeze({ sender: Object.freeze(["visitor", "counsellor"]) }),
   "offer_gone": Object.freeze({ reason: Object.freeze(["expired", "declined", "visitor_left", "visitor_disconnected", "counsellor_paused", "counsellor_draining", "counsellor_lost", "capacity_lowered", "poles_changed"]) }),
