@@ -11,7 +11,8 @@ from bench.served import wait_served
 from tests.redis_server import free_port
 
 # The variables a test must not inherit from the developer's shell.
-_CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "DJANGO_SETTINGS_MODULE",
+_CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "REDIS_SENTINELS",
+               "REDIS_SENTINEL_MASTER", "DJANGO_SETTINGS_MODULE",
                "VIRTUALCITE_DATA_DIR"}
 
 

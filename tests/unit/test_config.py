@@ -16,7 +16,7 @@ def test_embedded_default_generates_and_keeps_a_local_secret_key(tmp_path: Path)
     assert len(first.secret_key) >= 50
     assert first.secret_key == second.secret_key
     assert first.database_url == f"sqlite:///{tmp_path / 'virtualcite.sqlite3'}"
-    assert first.redis_url is None
+    assert first.redis is None
     assert first.language_code == "fr"
     assert first.time_zone == "Europe/Paris"
 
@@ -113,7 +113,8 @@ def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
              " getattr(s, name) for name in ('SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER',"
              " 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE')}))")
     clean = {key: value for key, value in os.environ.items()
-             if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+             if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "REDIS_SENTINELS",
+                            "REDIS_SENTINEL_MASTER", "DJANGO_SETTINGS_MODULE"}}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             env={**clean, "VIRTUALCITE_DATA_DIR": str(tmp_path),
                                  "DJANGO_SETTINGS_MODULE": "virtualcite.settings", **env},

@@ -1,0 +1,123 @@
+"""The desk's store on Redis Sentinel: it follows a failover, and a promoted replica holds every
+commit the store acknowledged (the store waits for the replica: `replication`)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import AsyncIterator
+
+import pytest
+from prometheus_client import REGISTRY
+
+from chat.core.model import DeskState
+from chat.core.queries import queue_of
+from chat.core.testing import join
+from tests.sentinel_cluster import MASTER_NAME, SentinelCluster
+from virtualcite.config import RedisSentinel
+from virtualcite.realtime.store.redis import RedisStateStore
+from virtualcite.realtime.store.redis_client import connect
+from virtualcite.realtime.store.replication import ReplicaAcks
+
+pytestmark = pytest.mark.redis
+
+NOW = 1_000_000.0
+POLE = "emploi"
+
+
+def target_of(cluster: SentinelCluster) -> RedisSentinel:
+    return RedisSentinel(tuple(("127.0.0.1", node.port) for node in cluster.sentinels),
+                         MASTER_NAME)
+
+
+def unreplicated() -> float:
+    return REGISTRY.get_sample_value("virtualcite_redis_unreplicated_commits_total") or 0.0
+
+
+class Desk:
+    """One process's view of a desk on the cluster: its own client, store and acks."""
+
+    def __init__(self, cluster: SentinelCluster, namespace: str, acks: ReplicaAcks) -> None:
+        self.client = connect(target_of(cluster))
+        self.store = RedisStateStore(self.client, namespace=namespace, state_factory=DeskState,
+                                     acks=acks)
+
+    async def join(self, token: str, now: float) -> None:
+        await self.store.mutate(lambda state: join(state, token, POLE, now=now))
+
+    async def queue(self) -> list[str]:
+        return [ticket.token for ticket in queue_of(await self.store.read(), POLE)]
+
+    async def close(self) -> None:
+        await self.store.close()
+        await self.client.aclose()
+
+
+@pytest.fixture
+async def namespace() -> AsyncIterator[str]:
+    yield f"desk-{secrets.token_hex(4)}"
+
+
+async def test_the_store_follows_a_failover_with_its_queue_intact(
+    sentinel_cluster: SentinelCluster, namespace: str
+) -> None:
+    before = unreplicated()
+    now = [0.0]
+    desk = Desk(sentinel_cluster, namespace, ReplicaAcks(clock=lambda: now[0]))
+    try:
+        for place, token in enumerate(("first", "second", "third")):
+            await desk.join(token, NOW + place)
+        assert unreplicated() == before  # each on the replica before mutate returned
+
+        await asyncio.to_thread(sentinel_cluster.kill_primary)
+        # Sent before the promotion: the store retries until the new primary takes it.
+        await desk.join("after", NOW + 10)
+
+        assert sentinel_cluster.master_port_seen_by_sentinels() == {sentinel_cluster.replica.port}
+        assert await desk.queue() == ["first", "second", "third", "after"]
+        assert not desk.store.state_was_lost()
+        # The new primary has no replica until the lost node comes back: said and counted.
+        assert unreplicated() == before + 1
+
+        await asyncio.to_thread(sentinel_cluster.restart_old_primary)
+        now[0] += 60  # past the pause after an unacknowledged commit
+        await desk.join("back", NOW + 20)
+        assert unreplicated() == before + 1
+    finally:
+        await desk.close()
+    # Another process, arriving after the failover, finds the same queue.
+    newcomer = Desk(sentinel_cluster, namespace, ReplicaAcks())
+    try:
+        assert await newcomer.queue() == ["first", "second", "third", "after", "back"]
+    finally:
+        await newcomer.close()
+    assert sentinel_cluster.data_files() == []
+
+
+async def test_commits_carry_on_on_the_primary_alone_when_no_replica_acknowledges(
+    sentinel_cluster: SentinelCluster, namespace: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    now = [0.0]
+    acks = ReplicaAcks(timeout_ms=50, retry_after=5.0, clock=lambda: now[0])
+    desk = Desk(sentinel_cluster, namespace, acks)
+    try:
+        await desk.join("first", NOW)
+        await asyncio.to_thread(sentinel_cluster.replica.stop)
+        before = unreplicated()
+
+        with caplog.at_level(logging.INFO, logger="virtualcite.realtime.store.replication"):
+            await desk.join("second", NOW + 1)  # waited 50 ms for nobody: counted, said once
+            await desk.join("third", NOW + 2)  # within retry_after: no wait at all
+            assert not acks.wanted()
+            now[0] = 6.0
+            assert acks.wanted()
+            await desk.join("fourth", NOW + 3)  # probes again, still nobody
+
+        assert await desk.queue() == ["first", "second", "third", "fourth"]
+        assert unreplicated() == before + 2
+        warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+        assert len(warnings) == 1
+        assert "0 of 1 Redis replica(s) within 50 ms" in warnings[0].getMessage()
+    finally:
+        await desk.close()
