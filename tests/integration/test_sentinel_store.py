@@ -1,5 +1,5 @@
-"""The desk's store on Redis Sentinel: it follows a failover, and a promoted replica holds every
-commit the store acknowledged (the store waits for the replica: `replication`)."""
+"""The Redis users on Sentinel follow a failover: the desk's store, whose commits a promoted
+replica holds (the store waits for the replica: `replication`), the cache and the check."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import secrets
 from collections.abc import AsyncIterator
 
 import pytest
+from django.core.cache.backends.redis import RedisCache
 from prometheus_client import REGISTRY
 
 from chat.core.model import DeskState
@@ -19,6 +20,8 @@ from virtualcite.config import RedisSentinel
 from virtualcite.realtime.store.redis import RedisStateStore
 from virtualcite.realtime.store.redis_client import connect
 from virtualcite.realtime.store.replication import ReplicaAcks
+from virtualcite.redis_target import cache_settings
+from virtualcite.services_check import check_redis
 
 pytestmark = pytest.mark.redis
 
@@ -121,3 +124,20 @@ async def test_commits_carry_on_on_the_primary_alone_when_no_replica_acknowledge
         assert "0 of 1 Redis replica(s) within 50 ms" in warnings[0].getMessage()
     finally:
         await desk.close()
+
+
+def test_the_cache_and_the_readiness_check_follow_the_primary(
+    sentinel_cluster: SentinelCluster
+) -> None:
+    target = target_of(sentinel_cluster)
+    settings = cache_settings(target)
+    cache = RedisCache(settings["LOCATION"], {**settings, "OPTIONS": dict(settings["OPTIONS"])})
+    cache.set("attempts", 3)
+    check_redis(target)
+
+    sentinel_cluster.kill_primary()
+    sentinel_cluster.wait_for_promotion()
+
+    assert cache.get("attempts") == 3  # the login throttle's count, on the new primary
+    check_redis(target)
+    cache.close()

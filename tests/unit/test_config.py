@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from virtualcite.config import ConfigError, load_config
+from virtualcite.config import ConfigError, RedisSentinel, RedisUrl, load_config
 
 GOOD_KEY = "k" * 60
 
@@ -49,6 +49,39 @@ def test_unparseable_debug_is_refused() -> None:
 def test_redis_url_must_be_a_redis_url() -> None:
     with pytest.raises(ConfigError, match="REDIS_URL"):
         load_config({"SECRET_KEY": GOOD_KEY, "REDIS_URL": "http://localhost:6379"})
+
+
+def test_redis_url_names_one_server() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "REDIS_URL": "redis://:pw@cache:6380/0"})
+    assert config.redis == RedisUrl("redis://:pw@cache:6380/0")
+    assert config.redis.describe() == "cache:6380"  # never the password
+
+
+def test_sentinels_name_the_primary_to_follow() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "REDIS_SENTINEL_MASTER": "virtualcite",
+                          "REDIS_SENTINELS": "s1:26380, s2 ,[fd00::3]:26379"})
+    assert config.redis == RedisSentinel(
+        (("s1", 26380), ("s2", 26379), ("fd00::3", 26379)), "virtualcite")
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"REDIS_URL": "redis://r:6379/0", "REDIS_SENTINELS": "a,b,c",
+      "REDIS_SENTINEL_MASTER": "m"}, "REDIS_URL and REDIS_SENTINELS are both set"),
+    ({"REDIS_SENTINELS": "a,b,c"}, "REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS"),
+    ({"REDIS_SENTINEL_MASTER": "m"}, "REDIS_SENTINELS is required with REDIS_SENTINEL_MASTER"),
+    ({"REDIS_SENTINELS": "a,b", "REDIS_SENTINEL_MASTER": "m"}, "lists 2 distinct sentinel"),
+    ({"REDIS_SENTINELS": "a,a:26379,b", "REDIS_SENTINEL_MASTER": "m"},
+     "lists 2 distinct sentinel"),
+    ({"REDIS_SENTINELS": "a,b,c:port", "REDIS_SENTINEL_MASTER": "m"}, "'c:port' is not host:port"),
+    ({"REDIS_SENTINELS": "a,b,:26379", "REDIS_SENTINEL_MASTER": "m"}, "':26379' is not host"),
+    ({"REDIS_SENTINELS": "a,b,c:70000", "REDIS_SENTINEL_MASTER": "m"}, "is not host:port"),
+])
+def test_a_broken_sentinel_configuration_is_refused_in_one_line(
+    env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config({"SECRET_KEY": GOOD_KEY, **env})
+    assert "\n" not in str(caught.value)
 
 
 def test_error_messages_are_one_line(tmp_path: Path) -> None:
