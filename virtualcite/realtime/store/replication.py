@@ -4,8 +4,8 @@ Redis replicates asynchronously: a primary killed a millisecond after a commit c
 commit with it, and the replica Sentinel promotes then holds an older desk than the one the
 visitors were just shown ("you are third"). So with Sentinel each store commit is followed,
 on the same connection, by `WAIT <replicas> <timeout>`, which returns once that many
-replicas hold every write of the connection (docs/benchmarks.md, "Replicated commits", for
-its cost).
+replicas hold every write of the connection (its cost, measured: deploy/RUNBOOK.md, "Redis:
+persistence and failover").
 
 When no replica answers in time (the replica is down, or resyncing) the desk carries on, on
 the primary alone: refusing every change would turn the loss of the replica into an outage,
@@ -26,7 +26,7 @@ from virtualcite.realtime.metrics import REDIS_UNREPLICATED
 logger = logging.getLogger(__name__)
 
 # A replica on the same network acknowledges in well under a millisecond (measured on
-# loopback: docs/benchmarks.md); a hundred times that is a replica in trouble, not a slow one.
+# loopback: deploy/RUNBOOK.md); a hundred times that is a replica in trouble, not a slow one.
 DEFAULT_ACK_TIMEOUT_MS = 100
 # While no replica acknowledges, probe again this often rather than on every commit.
 DEFAULT_RETRY_AFTER = 5.0
