@@ -46,9 +46,10 @@ def require_sentinel() -> tuple[str, str]:
 class _Node:
     """One redis-server or redis-sentinel process, in a directory of its own."""
 
-    def __init__(self, directory: Path, port: int) -> None:
+    def __init__(self, directory: Path, port: int, password: str | None) -> None:
         self.directory = directory
         self.port = port
+        self.password = password
         self.process: subprocess.Popen[bytes] | None = None
         directory.mkdir(parents=True)
 
@@ -57,8 +58,8 @@ class _Node:
                                         stderr=subprocess.DEVNULL)
 
     def client(self) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=2,
-                           socket_connect_timeout=2)
+        return redis.Redis(host="127.0.0.1", port=self.port, password=self.password,
+                           socket_timeout=2, socket_connect_timeout=2)
 
     def answers(self) -> bool:
         try:
@@ -82,12 +83,16 @@ class _Node:
 class SentinelCluster:
     """A primary, a replica and three sentinels on loopback; the test may kill the primary."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, password: str | None = None,
+                 sentinel_password: str | None = None) -> None:
+        """`password` protects the primary and the replica, `sentinel_password` the sentinels."""
         self._server, self._sentinel = require_sentinel()
         self.directory = directory
-        self.primary = _Node(directory / "primary", free_port())
-        self.replica = _Node(directory / "replica", free_port())
-        self.sentinels = [_Node(directory / f"sentinel-{index}", free_port())
+        self.password = password
+        self.sentinel_password = sentinel_password
+        self.primary = _Node(directory / "primary", free_port(), password)
+        self.replica = _Node(directory / "replica", free_port(), password)
+        self.sentinels = [_Node(directory / f"sentinel-{index}", free_port(), sentinel_password)
                           for index in range(SENTINELS)]
 
     @property
@@ -98,7 +103,12 @@ class SentinelCluster:
     @property
     def env(self) -> dict[str, str]:
         """What a service started on this cluster gets in its environment."""
-        return {"REDIS_SENTINELS": self.addresses, "REDIS_SENTINEL_MASTER": MASTER_NAME}
+        env = {"REDIS_SENTINELS": self.addresses, "REDIS_SENTINEL_MASTER": MASTER_NAME}
+        if self.password:
+            env["REDIS_PASSWORD"] = self.password
+        if self.sentinel_password:
+            env["REDIS_SENTINEL_PASSWORD"] = self.sentinel_password
+        return env
 
     def start(self) -> None:
         self._start_server(self.primary)
@@ -116,6 +126,9 @@ class SentinelCluster:
                 f"sentinel down-after-milliseconds {MASTER_NAME} {DOWN_AFTER_MS}",
                 f"sentinel failover-timeout {MASTER_NAME} {FAILOVER_TIMEOUT_MS}",
                 f"sentinel parallel-syncs {MASTER_NAME} 1",
+                *([f"sentinel auth-pass {MASTER_NAME} {self.password}"] if self.password else []),
+                # Also the password each sentinel gives its peers.
+                *([f"requirepass {self.sentinel_password}"] if self.sentinel_password else []),
                 "",
             ]))
             node.spawn([self._sentinel, str(config)])
@@ -141,6 +154,8 @@ class SentinelCluster:
             "--repl-diskless-sync", "yes",
             "--repl-diskless-sync-delay", "0",
             "--repl-diskless-load", "swapdb",
+            *(("--requirepass", self.password, "--masterauth", self.password)
+              if self.password else ()),
             *extra,
         ])
         wait_for(node.answers, what=f"redis-server on port {node.port}")

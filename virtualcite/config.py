@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -60,6 +60,10 @@ class RedisSentinel:
 
     sentinels: tuple[tuple[str, int], ...]
     master: str
+    # The primary's and replica's `requirepass`; the sentinels' own `requirepass`. Out of repr:
+    # a configuration printed in a log or a traceback must not carry them.
+    password: str | None = field(default=None, repr=False)
+    sentinel_password: str | None = field(default=None, repr=False)
 
     def describe(self) -> str:
         addresses = ",".join(f"{host}:{port}" for host, port in self.sentinels)
@@ -186,13 +190,23 @@ def _read_redis(environ: Mapping[str, str]) -> RedisTarget | None:
     url = environ.get("REDIS_URL", "").strip()
     sentinels = environ.get("REDIS_SENTINELS", "").strip()
     master = environ.get("REDIS_SENTINEL_MASTER", "").strip()
+    passwords = {name: environ.get(name, "").strip() or None
+                 for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD")}
     if url and (sentinels or master):
         raise ConfigError(
             "REDIS_URL and REDIS_SENTINELS are both set: use REDIS_URL for one Redis server, "
             "or REDIS_SENTINELS with REDIS_SENTINEL_MASTER for Sentinel, not both."
         )
     if sentinels or master:
-        return _read_redis_sentinel(sentinels, master)
+        return replace(_read_redis_sentinel(sentinels, master),
+                       password=passwords["REDIS_PASSWORD"],
+                       sentinel_password=passwords["REDIS_SENTINEL_PASSWORD"])
+    for name, value in passwords.items():
+        if value:
+            raise ConfigError(
+                f"{name} is for Redis Sentinel (REDIS_SENTINELS): with REDIS_URL put the "
+                "password in the URL (redis://:PASSWORD@host:6379/0), or unset it."
+            )
     if not url:
         return None
     if urlparse(url).scheme not in {"redis", "rediss", "unix"}:

@@ -8,7 +8,6 @@ deployment switches from one Redis to Sentinel by configuration alone, and no ca
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterable
 from typing import Any
 
 import redis
@@ -18,17 +17,25 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.sentinel import Sentinel, SentinelConnectionPool
 
-from virtualcite.config import RedisTarget, RedisUrl
+from virtualcite.config import RedisSentinel, RedisTarget, RedisUrl
 
 # A sentinel that does not answer within this is skipped for the next one: short, since each
 # client asks the sentinels where the primary is whenever it opens a connection.
 SENTINEL_TIMEOUT_SECONDS = 2.0
 
 
-def sentinel_kwargs() -> dict[str, float]:
+def sentinel_kwargs(target: RedisSentinel) -> dict[str, Any]:
     """How a client talks to the sentinels themselves (not to the primary)."""
-    return {"socket_timeout": SENTINEL_TIMEOUT_SECONDS,
-            "socket_connect_timeout": SENTINEL_TIMEOUT_SECONDS}
+    kwargs: dict[str, Any] = {"socket_timeout": SENTINEL_TIMEOUT_SECONDS,
+                              "socket_connect_timeout": SENTINEL_TIMEOUT_SECONDS}
+    if target.sentinel_password:
+        kwargs["password"] = target.sentinel_password
+    return kwargs
+
+
+def primary_kwargs(target: RedisSentinel) -> dict[str, Any]:
+    """What a connection to the primary needs beyond its address (found by the sentinels)."""
+    return {"password": target.password} if target.password else {}
 
 
 def channel_layer_host(target: RedisTarget) -> dict[str, Any]:
@@ -36,7 +43,7 @@ def channel_layer_host(target: RedisTarget) -> dict[str, Any]:
     where: dict[str, Any] = (
         {"address": target.url} if isinstance(target, RedisUrl)
         else {"sentinels": list(target.sentinels), "master_name": target.master,
-              "sentinel_kwargs": sentinel_kwargs()})
+              "sentinel_kwargs": sentinel_kwargs(target), **primary_kwargs(target)})
     return {
         **where,
         # A Redis restart leaves pooled sockets dead: retry on a fresh one for about three
@@ -56,7 +63,8 @@ def cache_settings(target: RedisTarget) -> dict[str, Any]:
         return {**common, "LOCATION": target.url}
     return {**common, "LOCATION": [target.master],
             "OPTIONS": {"pool_class": "virtualcite.redis_target.SentinelCachePool",
-                        "sentinels": list(target.sentinels)}}
+                        "sentinels": list(target.sentinels),
+                        "sentinel_kwargs": sentinel_kwargs(target), **primary_kwargs(target)}}
 
 
 class SentinelCachePool(SentinelConnectionPool):
@@ -66,7 +74,9 @@ class SentinelCachePool(SentinelConnectionPool):
     @classmethod
     def from_url(cls, url: str, **options: Any) -> SentinelCachePool:
         sentinels = [tuple(address) for address in options.pop("sentinels")]
-        return cls(url, _sentinel(sentinels), **options)
+        sentinel = Sentinel(sentinels,  # type: ignore[no-untyped-call]
+                            sentinel_kwargs=options.pop("sentinel_kwargs"))
+        return cls(url, sentinel, **options)
 
 
 def sync_client(target: RedisTarget, *, timeout: float) -> redis.Redis:
@@ -74,9 +84,11 @@ def sync_client(target: RedisTarget, *, timeout: float) -> redis.Redis:
     if isinstance(target, RedisUrl):
         return redis.Redis.from_url(target.url, socket_timeout=timeout,
                                     socket_connect_timeout=timeout)
-    master = _sentinel(target.sentinels).master_for(  # type: ignore[no-untyped-call]
+    sentinel = Sentinel(list(target.sentinels),  # type: ignore[no-untyped-call]
+                        sentinel_kwargs=sentinel_kwargs(target))
+    master = sentinel.master_for(  # type: ignore[no-untyped-call]
         target.master, redis_class=_SentinelRedis, socket_timeout=timeout,
-        socket_connect_timeout=timeout)
+        socket_connect_timeout=timeout, **primary_kwargs(target))
     return typing.cast(redis.Redis, master)
 
 
@@ -90,8 +102,3 @@ class _SentinelRedis(redis.Redis):
         for sentinel in pool.sentinel_manager.sentinels:
             sentinel.close()
 
-
-def _sentinel(addresses: Iterable[tuple[str, int]]) -> Sentinel:
-    # redis-py's Sentinel is untyped.
-    return Sentinel(list(addresses),  # type: ignore[no-untyped-call]
-                    sentinel_kwargs=sentinel_kwargs())

@@ -12,7 +12,8 @@ from tests.redis_server import free_port
 
 # The variables a test must not inherit from the developer's shell.
 _CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "REDIS_SENTINELS",
-               "REDIS_SENTINEL_MASTER", "DJANGO_SETTINGS_MODULE",
+               "REDIS_SENTINEL_MASTER", "REDIS_PASSWORD",
+               "REDIS_SENTINEL_PASSWORD", "DJANGO_SETTINGS_MODULE",
                "VIRTUALCITE_DATA_DIR"}
 
 

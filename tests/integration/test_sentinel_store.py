@@ -7,6 +7,8 @@ import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from django.core.cache.backends.redis import RedisCache
@@ -16,12 +18,12 @@ from chat.core.model import DeskState
 from chat.core.queries import queue_of
 from chat.core.testing import join
 from tests.sentinel_cluster import MASTER_NAME, SentinelCluster
-from virtualcite.config import RedisSentinel
+from virtualcite.config import RedisSentinel, load_config
 from virtualcite.realtime.store.redis import RedisStateStore
 from virtualcite.realtime.store.redis_client import connect
 from virtualcite.realtime.store.replication import ReplicaAcks
 from virtualcite.redis_target import cache_settings
-from virtualcite.services_check import check_redis
+from virtualcite.services_check import ServiceUnreachable, check_redis
 
 pytestmark = pytest.mark.redis
 
@@ -141,3 +143,33 @@ def test_the_cache_and_the_readiness_check_follow_the_primary(
     assert cache.get("attempts") == 3  # the login throttle's count, on the new primary
     check_redis(target)
     cache.close()
+
+
+async def test_a_deployment_with_passwords_is_reached_with_them(tmp_path: Path) -> None:
+    cluster = SentinelCluster(tmp_path / "protected", password="primary-secret",
+                              sentinel_password="sentinel-secret")
+    try:
+        await asyncio.to_thread(cluster.start)
+        config = load_config({"SECRET_KEY": "k" * 60, "VIRTUALCITE_DATA_DIR": str(tmp_path),
+                              **cluster.env})
+        target = config.redis
+        assert isinstance(target, RedisSentinel)
+        assert "primary-secret" not in repr(target) and "sentinel-secret" not in repr(target)
+
+        client = connect(target)
+        store = RedisStateStore(client, namespace="desk-protected", state_factory=DeskState,
+                                acks=ReplicaAcks())
+        await store.mutate(lambda state: join(state, "first", POLE, now=NOW))
+        assert [ticket.token for ticket in queue_of(await store.read(), POLE)] == ["first"]
+        await client.aclose()
+        await asyncio.to_thread(check_redis, target)
+        settings = cache_settings(target)
+        cache = RedisCache(settings["LOCATION"], {**settings,
+                                                  "OPTIONS": dict(settings["OPTIONS"])})
+        await asyncio.to_thread(cache.set, "attempts", 1)
+
+        for wrong in (replace(target, password="nope"), replace(target, sentinel_password=None)):
+            with pytest.raises(ServiceUnreachable, match="REDIS_SENTINELS: cannot reach Redis"):
+                await asyncio.to_thread(check_redis, wrong)
+    finally:
+        await asyncio.to_thread(cluster.stop)

@@ -19,7 +19,8 @@ def run_check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """Run `virtualcite check` in a clean environment plus `env`."""
     base = {key: value for key, value in os.environ.items()
             if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL",
-                           "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER",
+                           "REDIS_SENTINELS", "REDIS_SENTINEL_MASTER", "REDIS_PASSWORD",
+                           "REDIS_SENTINEL_PASSWORD",
                            "DJANGO_SETTINGS_MODULE"}}
     base["VIRTUALCITE_DATA_DIR"] = str(tmp_path)
     return subprocess.run(

@@ -64,7 +64,21 @@ def test_sentinels_name_the_primary_to_follow() -> None:
         (("s1", 26380), ("s2", 26379), ("fd00::3", 26379)), "virtualcite")
 
 
+def test_sentinel_passwords_are_read_and_kept_out_of_repr() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "REDIS_SENTINELS": "a,b,c",
+                          "REDIS_SENTINEL_MASTER": "m", "REDIS_PASSWORD": "p-primary",
+                          "REDIS_SENTINEL_PASSWORD": "p-sentinel"})
+    assert isinstance(config.redis, RedisSentinel)
+    assert (config.redis.password, config.redis.sentinel_password) == ("p-primary", "p-sentinel")
+    assert "p-primary" not in repr(config) and "p-sentinel" not in repr(config)
+
+
 @pytest.mark.parametrize(("env", "message"), [
+    ({"REDIS_URL": "redis://r:6379/0", "REDIS_PASSWORD": "p"},
+     "REDIS_PASSWORD is for Redis Sentinel"),
+    ({"REDIS_URL": "redis://r:6379/0", "REDIS_SENTINEL_PASSWORD": "p"},
+     "REDIS_SENTINEL_PASSWORD is for Redis Sentinel"),
+    ({"REDIS_PASSWORD": "p"}, "REDIS_PASSWORD is for Redis Sentinel"),
     ({"REDIS_URL": "redis://r:6379/0", "REDIS_SENTINELS": "a,b,c",
       "REDIS_SENTINEL_MASTER": "m"}, "REDIS_URL and REDIS_SENTINELS are both set"),
     ({"REDIS_SENTINELS": "a,b,c"}, "REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS"),
@@ -147,7 +161,8 @@ def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
              " 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE')}))")
     clean = {key: value for key, value in os.environ.items()
              if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "REDIS_SENTINELS",
-                            "REDIS_SENTINEL_MASTER", "DJANGO_SETTINGS_MODULE"}}
+                            "REDIS_SENTINEL_MASTER", "REDIS_PASSWORD",
+                            "REDIS_SENTINEL_PASSWORD", "DJANGO_SETTINGS_MODULE"}}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             env={**clean, "VIRTUALCITE_DATA_DIR": str(tmp_path),
                                  "DJANGO_SETTINGS_MODULE": "virtualcite.settings", **env},

@@ -280,7 +280,8 @@ def test_k8s_configuration_holds_every_readme_variable_once() -> None:
     secret = manifest("Secret", "virtualcite-secrets")["stringData"]
 
     assert sorted([*config, *secret]) == sorted(readme_variables())
-    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OPERATOR_TOKEN"} == set(secret)
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_PASSWORD",
+            "REDIS_SENTINEL_PASSWORD", "OPERATOR_TOKEN"} == set(secret)
     assert all(value == "" for value in secret.values()), "no secret in the repository"
 
 
@@ -316,7 +317,8 @@ def test_containerfile_collects_static_files_and_bakes_in_no_secret() -> None:
 
     assert any("pip install --no-cache-dir ." in run for run in runs)
     assert any("collectstatic --noinput" in run and "DEBUG=0" in run for run in runs)
-    for secret in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OPERATOR_TOKEN"):
+    for secret in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_PASSWORD",
+                   "REDIS_SENTINEL_PASSWORD", "OPERATOR_TOKEN"):
         assert secret not in environment, secret
     # Named folders only: never the whole tree with a developer's .data/ (its generated key).
     assert "." not in copied and ".data" not in copied

@@ -24,7 +24,7 @@ from redis.retry import Retry
 from virtualcite.config import RedisTarget, RedisUrl
 from virtualcite.realtime.metrics import REDIS_ERRORS
 from virtualcite.realtime.store.errors import StoreUnavailable
-from virtualcite.redis_target import sentinel_kwargs
+from virtualcite.redis_target import primary_kwargs, sentinel_kwargs
 
 T = TypeVar("T")
 
@@ -51,9 +51,9 @@ def connect(target: str | RedisTarget) -> Redis:
         return Redis.from_url(target.url, **options)
     # redis-py's Sentinel is untyped.
     sentinel = Sentinel(list(target.sentinels),  # type: ignore[no-untyped-call]
-                        sentinel_kwargs=sentinel_kwargs())
+                        sentinel_kwargs=sentinel_kwargs(target))
     return typing.cast(Redis, sentinel.master_for(target.master, redis_class=SentinelRedis,
-                                                  **options))
+                                                  **options, **primary_kwargs(target)))
 
 
 class SentinelRedis(Redis):
