@@ -173,3 +173,20 @@ async def test_a_deployment_with_passwords_is_reached_with_them(tmp_path: Path) 
                 await asyncio.to_thread(check_redis, wrong)
     finally:
         await asyncio.to_thread(cluster.stop)
+
+
+async def test_a_primary_that_forgot_the_commit_script_is_given_it_again(
+    sentinel_cluster: SentinelCluster, namespace: str
+) -> None:
+    before = unreplicated()
+    desk = Desk(sentinel_cluster, namespace, ReplicaAcks())
+    try:
+        await desk.join("first", NOW)
+        # As a promoted replica: the script cache is not replicated.
+        with sentinel_cluster.primary.client() as primary:
+            primary.script_flush()
+        await desk.join("second", NOW + 1)
+        assert await desk.queue() == ["first", "second"]
+        assert unreplicated() == before
+    finally:
+        await desk.close()

@@ -88,6 +88,9 @@ DEFAULT_LOCK_TTL = 1.0
 DEFAULT_LOCK_WAIT = 10.0
 # A lost-then-retried mutation checks for its commit marker within the retry budget above.
 _COMMIT_MARKER_SLACK = 30.0
+# A primary that forgot the commit script twice in a row (two failovers within a commit) is
+# not worth a third load: the NoScriptError goes up as any other Redis error.
+_SCRIPT_LOADS = 2
 # Conflicts only happen when a lock expired mid-mutation; a hundred in a row is a bug.
 _MAX_CONFLICTS = 100
 
@@ -270,12 +273,14 @@ class RedisStateStore(StateStore[S]):
         whether Redis knows it, a round trip more per commit. A primary that does not know it
         (just promoted: the script cache is not replicated) gets it loaded, then the pair again.
         """
+        loads = 0
         while True:
             async with self._redis.pipeline(transaction=False) as pipe:
                 pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
                 pipe.wait(acks.replicas, acks.timeout_ms)
                 written, acknowledged = await pipe.execute(raise_on_error=False)
-            if isinstance(written, NoScriptError):
+            if isinstance(written, NoScriptError) and loads < _SCRIPT_LOADS:
+                loads += 1
                 await self._redis.script_load(scripts.COMMIT)
                 continue
             if isinstance(written, Exception):
