@@ -90,9 +90,10 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_two_daphnes(tmp_path: Path, redis_url: str,
+def start_two_daphnes(tmp_path: Path, redis_url: str | None,
                       extra_env: dict[str, str] | None = None) -> tuple[LiveServer, LiveServer]:
-    """Two processes on one Redis, the second without loading the demo again.
+    """Two processes on one Redis, the second without loading the demo again (no `redis_url`:
+    `extra_env` names the Redis, e.g. Sentinel's variables).
 
     One data directory: they share the database and the secret key, as in a deployment
     (channel-layer group names are HMACs under that key).

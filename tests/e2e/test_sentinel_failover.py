@@ -34,7 +34,7 @@ DELIVERY_TIMEOUT = 30.0
 @pytest.fixture
 def daphnes_on_sentinel(tmp_path: Path, sentinel_cluster: SentinelCluster
                         ) -> Iterator[tuple[LiveServer, LiveServer]]:
-    servers = start_two_daphnes(tmp_path, "", extra_env=sentinel_cluster.env)
+    servers = start_two_daphnes(tmp_path, None, extra_env=sentinel_cluster.env)
     yield servers
     for server in servers:
         server.stop()
