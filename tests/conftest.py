@@ -10,6 +10,7 @@ import pytest
 from tests import hypothesis_profiles
 from tests.process_state import reset_process_state
 from tests.redis_server import RedisServer
+from tests.sentinel_cluster import SentinelCluster
 
 # Before any test module is imported, so that every Hypothesis setting inherits the profile.
 hypothesis_profiles.load()
@@ -35,6 +36,17 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     client.flushall()
     client.close()
     yield redis_server.url
+
+
+@pytest.fixture
+def sentinel_cluster(tmp_path: Path) -> Iterator[SentinelCluster]:
+    """A primary, a replica and three sentinels of the test's own; it may kill the primary."""
+    cluster = SentinelCluster(tmp_path / "sentinel-cluster")
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,10 @@ import os
 import tempfile
 
 os.environ.pop("REDIS_URL", None)
+os.environ.pop("REDIS_SENTINELS", None)
+os.environ.pop("REDIS_SENTINEL_MASTER", None)
+os.environ.pop("REDIS_PASSWORD", None)
+os.environ.pop("REDIS_SENTINEL_PASSWORD", None)
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 50)
 os.environ.setdefault("VIRTUALCITE_DATA_DIR", tempfile.mkdtemp(prefix="virtualcite-test-"))
 

@@ -100,7 +100,7 @@ def _check_services() -> None:
     from virtualcite.services_check import check_database, check_redis
 
     check_database(connection)
-    check_redis(settings.REDIS_URL)
+    check_redis(settings.REDIS)
 
 
 def _check(args: argparse.Namespace) -> int:

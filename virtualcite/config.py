@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,10 +36,46 @@ DEFAULT_DRAIN_SECONDS = 10
 MAX_DRAIN_SECONDS = 300
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+# Redis Sentinel's own port (redis.io, "High availability with Redis Sentinel").
+DEFAULT_SENTINEL_PORT = 26379
+# A Sentinel deployment needs a majority of three to elect a new primary without a split brain.
+MIN_SENTINELS = 3
 
 
 class ConfigError(Exception):
     """The environment describes a configuration the service must not start with."""
+
+
+@dataclass(frozen=True)
+class RedisUrl:
+    """One Redis server, as REDIS_URL names it."""
+
+    url: str
+
+    def describe(self) -> str:
+        """host:port, without the password a URL may carry."""
+        parsed = urlparse(self.url)
+        return f"{parsed.hostname or 'localhost'}:{parsed.port or 6379}"
+
+
+@dataclass(frozen=True)
+class RedisSentinel:
+    """A primary found through Redis Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_MASTER): the
+    client asks the sentinels where the primary is, so a promoted replica takes over."""
+
+    sentinels: tuple[tuple[str, int], ...]
+    master: str
+    # The primary's and replica's `requirepass`; the sentinels' own `requirepass`. Out of repr:
+    # a configuration printed in a log or a traceback must not carry them.
+    password: str | None = field(default=None, repr=False)
+    sentinel_password: str | None = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        addresses = ",".join(f"{host}:{port}" for host, port in self.sentinels)
+        return f"primary {self.master!r} of the sentinels {addresses}"
+
+
+RedisTarget = RedisUrl | RedisSentinel
 
 
 @dataclass(frozen=True)
@@ -51,7 +87,8 @@ class Config:
     allowed_hosts: tuple[str, ...]
     data_dir: Path
     database_url: str
-    redis_url: str | None
+    # None: the in-memory default, one process.
+    redis: RedisTarget | None
     language_code: str
     time_zone: str
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (virtualcite/proxy.py).
@@ -78,7 +115,7 @@ def load_config(environ: Mapping[str, str]) -> Config:
         allowed_hosts=_read_allowed_hosts(environ),
         data_dir=data_dir,
         database_url=environ.get("DATABASE_URL") or f"sqlite:///{data_dir / 'virtualcite.sqlite3'}",
-        redis_url=_read_redis_url(environ),
+        redis=_read_redis(environ),
         language_code=environ.get("LANGUAGE_CODE", "fr"),
         time_zone=environ.get("TIME_ZONE", "Europe/Paris"),
         trusted_proxies=_read_trusted_proxies(environ),
@@ -157,8 +194,27 @@ def _read_allowed_hosts(environ: Mapping[str, str]) -> tuple[str, ...]:
     return hosts
 
 
-def _read_redis_url(environ: Mapping[str, str]) -> str | None:
+def _read_redis(environ: Mapping[str, str]) -> RedisTarget | None:
     url = environ.get("REDIS_URL", "").strip()
+    sentinels = environ.get("REDIS_SENTINELS", "").strip()
+    master = environ.get("REDIS_SENTINEL_MASTER", "").strip()
+    passwords = {name: environ.get(name, "").strip() or None
+                 for name in ("REDIS_PASSWORD", "REDIS_SENTINEL_PASSWORD")}
+    if url and (sentinels or master):
+        raise ConfigError(
+            "REDIS_URL and REDIS_SENTINELS are both set: use REDIS_URL for one Redis server, "
+            "or REDIS_SENTINELS with REDIS_SENTINEL_MASTER for Sentinel, not both."
+        )
+    if sentinels or master:
+        return replace(_read_redis_sentinel(sentinels, master),
+                       password=passwords["REDIS_PASSWORD"],
+                       sentinel_password=passwords["REDIS_SENTINEL_PASSWORD"])
+    for name, value in passwords.items():
+        if value:
+            raise ConfigError(
+                f"{name} is for Redis Sentinel (REDIS_SENTINELS): with REDIS_URL put the "
+                "password in the URL (redis://:PASSWORD@host:6379/0), or unset it."
+            )
     if not url:
         return None
     if urlparse(url).scheme not in {"redis", "rediss", "unix"}:
@@ -166,7 +222,39 @@ def _read_redis_url(environ: Mapping[str, str]) -> str | None:
             f"REDIS_URL={url!r} is not a Redis URL: use redis://host:6379/0 "
             "(or unset it for the in-memory default)."
         )
-    return url
+    return RedisUrl(url)
+
+
+def _read_redis_sentinel(raw: str, master: str) -> RedisSentinel:
+    if not master:
+        raise ConfigError(
+            "REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS: set it to the primary's "
+            "name in the sentinels' configuration (`sentinel monitor <name> ...`)."
+        )
+    if not raw:
+        raise ConfigError(
+            "REDIS_SENTINELS is required with REDIS_SENTINEL_MASTER: list the sentinels as "
+            "host:port, comma-separated (e.g. s1:26379,s2:26379,s3:26379)."
+        )
+    addresses = tuple(_read_sentinel_address(item.strip()) for item in raw.split(",")
+                      if item.strip())
+    if len(set(addresses)) < MIN_SENTINELS:
+        raise ConfigError(
+            f"REDIS_SENTINELS lists {len(set(addresses))} distinct sentinel(s): list at least "
+            f"{MIN_SENTINELS} (a majority of them elects a new primary), comma-separated."
+        )
+    return RedisSentinel(addresses, master)
+
+
+def _read_sentinel_address(item: str) -> tuple[str, int]:
+    host, _, port = item.rpartition(":") if ":" in item else (item, "", "")
+    host, port = host.strip("[]"), port or str(DEFAULT_SENTINEL_PORT)
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(
+            f"REDIS_SENTINELS: {item!r} is not host:port: list the sentinels comma-separated "
+            f"(e.g. s1:26379,s2:26379,s3:26379; the port defaults to {DEFAULT_SENTINEL_PORT})."
+        )
+    return host, int(port)
 
 
 def _read_trusted_proxies(environ: Mapping[str, str]) -> tuple[Network, ...]:

@@ -37,8 +37,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
     draining = drain.STATUS.draining
     checks = {
         "database": _outcome(lambda: check_database(connection)),
-        "redis": _outcome(lambda: check_redis(settings.REDIS_URL))
-        if settings.REDIS_URL else NOT_CONFIGURED,
+        "redis": _outcome(lambda: check_redis(settings.REDIS))
+        if settings.REDIS else NOT_CONFIGURED,
     }
     failed = any(result not in {"ok", NOT_CONFIGURED} for result in checks.values())
     status = 503 if failed or draining else 200

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlparse
 
 import redis
 from django.db import DatabaseError
+
+from virtualcite.config import RedisTarget, RedisUrl
+from virtualcite.redis_target import sync_client
 
 # Short enough that /readyz answers well within a load balancer's probe timeout.
 PROBE_TIMEOUT_SECONDS = 2.0
@@ -16,24 +18,18 @@ class ServiceUnreachable(Exception):
     """A dependency did not answer; the message names the variable and the fix."""
 
 
-def describe_redis(url: str) -> str:
-    """host:port of a Redis URL, without the password a URL may carry."""
-    parsed = urlparse(url)
-    return f"{parsed.hostname or 'localhost'}:{parsed.port or 6379}"
-
-
-def check_redis(url: str | None) -> None:
-    if not url:
+def check_redis(target: RedisTarget | None) -> None:
+    if target is None:
         return
-    client = redis.Redis.from_url(
-        url, socket_timeout=PROBE_TIMEOUT_SECONDS, socket_connect_timeout=PROBE_TIMEOUT_SECONDS
-    )
+    variable = "REDIS_URL" if isinstance(target, RedisUrl) else "REDIS_SENTINELS"
+    client = sync_client(target, timeout=PROBE_TIMEOUT_SECONDS)
     try:
         client.ping()
     except redis.RedisError as error:
         raise ServiceUnreachable(
-            f"REDIS_URL: cannot reach Redis at {describe_redis(url)} ({error.__class__.__name__}); "
-            "start Redis there, fix REDIS_URL, or unset it for the in-memory default."
+            f"{variable}: cannot reach Redis at {target.describe()} "
+            f"({error.__class__.__name__}); start Redis there, fix {variable}, or unset it "
+            "for the in-memory default."
         ) from None
     finally:
         client.close()

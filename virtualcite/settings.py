@@ -24,7 +24,9 @@ DATA_DIR = CONFIG.data_dir
 DEBUG = CONFIG.debug
 SECRET_KEY = CONFIG.secret_key
 ALLOWED_HOSTS = list(CONFIG.allowed_hosts)
-REDIS_URL = CONFIG.redis_url
+# Where the shared Redis is (a URL, or Sentinel), or None for the in-memory default: the one
+# switch every Redis user reads (virtualcite/redis_target.py builds their clients).
+REDIS = CONFIG.redis
 TRUSTED_PROXIES = CONFIG.trusted_proxies
 OPERATOR_TOKEN = CONFIG.operator_token
 MAX_SOCKETS_PER_CLIENT = CONFIG.max_sockets_per_client
@@ -101,7 +103,7 @@ LOGIN_REDIRECT_URL = "staff-home"
 
 # Login throttling (django-axes), by username only: the charter forbids keeping a client's
 # address, so the address is never read (AXES_CLIENT_IP_CALLABLE) and no attempt is written to
-# the database (the cache handler; with REDIS_URL the cache is shared by every process).
+# the database (the cache handler; with Redis configured the cache is shared by every process).
 # Five wrong passwords lock that username for 15 minutes; a right one resets the count.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -172,37 +174,21 @@ STORAGES = {
     },
 }
 
-if REDIS_URL:
-    from redis.asyncio.retry import Retry
-    from redis.backoff import ExponentialBackoff
-    from redis.exceptions import ConnectionError as RedisConnectionError
-    from redis.exceptions import TimeoutError as RedisTimeoutError
+if REDIS:
+    from virtualcite.redis_target import cache_settings, channel_layer_host
 
     # The pub/sub layer: a chat message crosses Redis without ever resting in a key.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [{
-                "address": REDIS_URL,
-                # A Redis restart leaves pooled sockets dead: retry on a fresh one for about
-                # three seconds (a restart's usual length) before the socket sees an error.
-                "retry": Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=10),
-                "retry_on_error": [RedisConnectionError, RedisTimeoutError],
-                "health_check_interval": 15,
-            }]},
+            "CONFIG": {"hosts": [channel_layer_host(REDIS)]},
         }
     }
     # Shared by every process, so the login throttle counts attempts across all of them.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "virtualcite-cache",
-        }
-    }
+    CACHES = {"default": cache_settings(REDIS)}
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    # axes.W001 warns that a per-process cache miscounts across processes: without REDIS_URL
+    # axes.W001 warns that a per-process cache miscounts across processes: without Redis
     # the service is one process (docs/architecture.md), so Django's local cache counts right.
     SILENCED_SYSTEM_CHECKS.append("axes.W001")
 

@@ -11,7 +11,9 @@ from bench.served import wait_served
 from tests.redis_server import free_port
 
 # The variables a test must not inherit from the developer's shell.
-_CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "DJANGO_SETTINGS_MODULE",
+_CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "REDIS_SENTINELS",
+               "REDIS_SENTINEL_MASTER", "REDIS_PASSWORD",
+               "REDIS_SENTINEL_PASSWORD", "DJANGO_SETTINGS_MODULE",
                "VIRTUALCITE_DATA_DIR"}
 
 
@@ -88,9 +90,10 @@ class LiveServer:
         return self.log_path.read_text(errors="replace")
 
 
-def start_two_daphnes(tmp_path: Path, redis_url: str,
+def start_two_daphnes(tmp_path: Path, redis_url: str | None,
                       extra_env: dict[str, str] | None = None) -> tuple[LiveServer, LiveServer]:
-    """Two processes on one Redis, the second without loading the demo again.
+    """Two processes on one Redis, the second without loading the demo again (no `redis_url`:
+    `extra_env` names the Redis, e.g. Sentinel's variables).
 
     One data directory: they share the database and the secret key, as in a deployment
     (channel-layer group names are HMACs under that key).

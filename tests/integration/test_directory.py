@@ -18,6 +18,7 @@ from chat.directory import _load_poles
 from frontend.selectors import pole_cards_list
 from tests.redis_server import free_port
 from virtualcite import drain
+from virtualcite.config import RedisUrl
 from virtualcite.demo import DEMO_POLES, DEMO_STAFF, load_demo
 from virtualcite.models import (
     ClosedDate,
@@ -113,7 +114,7 @@ def test_readyz_is_ready_on_the_embedded_default(client: Client) -> None:
 
 
 def test_readyz_tells_an_anonymous_caller_only_unavailable(client: Client) -> None:
-    with override_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
+    with override_settings(REDIS=RedisUrl(f"redis://127.0.0.1:{free_port()}/0")):
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.content == b"unavailable"
@@ -121,7 +122,8 @@ def test_readyz_tells_an_anonymous_caller_only_unavailable(client: Client) -> No
 
 def test_readyz_says_why_to_the_operator_token(client: Client) -> None:
     port = free_port()
-    with override_settings(REDIS_URL=f"redis://127.0.0.1:{port}/0", OPERATOR_TOKEN=OPERATOR_TOKEN):
+    with override_settings(REDIS=RedisUrl(f"redis://127.0.0.1:{port}/0"),
+                           OPERATOR_TOKEN=OPERATOR_TOKEN):
         wrong = client.get("/readyz", headers={"authorization": "Bearer not-the-token"})
         right = client.get("/readyz", headers={"authorization": f"Bearer {OPERATOR_TOKEN}"})
     assert wrong.content == b"unavailable"
@@ -133,7 +135,7 @@ def test_readyz_says_why_to_the_operator_token(client: Client) -> None:
 
 def test_readyz_says_why_to_a_logged_in_manager_not_to_a_counsellor(client: Client) -> None:
     load_demo()
-    with override_settings(REDIS_URL=f"redis://127.0.0.1:{free_port()}/0"):
+    with override_settings(REDIS=RedisUrl(f"redis://127.0.0.1:{free_port()}/0")):
         client.force_login(User.objects.get(username="camille"))
         assert client.get("/readyz").content == b"unavailable"
         client.force_login(User.objects.get(username="marc"))
@@ -158,7 +160,7 @@ def test_a_draining_process_is_alive_but_not_ready(client: Client,
 
 @pytest.mark.redis
 def test_readyz_is_ready_with_a_reachable_redis(client: Client, redis_url: str) -> None:
-    with override_settings(REDIS_URL=redis_url, OPERATOR_TOKEN=OPERATOR_TOKEN):
+    with override_settings(REDIS=RedisUrl(redis_url), OPERATOR_TOKEN=OPERATOR_TOKEN):
         response = client.get("/readyz", headers={"authorization": f"Bearer {OPERATOR_TOKEN}"})
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "redis": "ok"}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from virtualcite.config import ConfigError, load_config
+from virtualcite.config import ConfigError, RedisSentinel, RedisUrl, load_config
 
 GOOD_KEY = "k" * 60
 
@@ -16,7 +16,7 @@ def test_embedded_default_generates_and_keeps_a_local_secret_key(tmp_path: Path)
     assert len(first.secret_key) >= 50
     assert first.secret_key == second.secret_key
     assert first.database_url == f"sqlite:///{tmp_path / 'virtualcite.sqlite3'}"
-    assert first.redis_url is None
+    assert first.redis is None
     assert first.language_code == "fr"
     assert first.time_zone == "Europe/Paris"
 
@@ -49,6 +49,53 @@ def test_unparseable_debug_is_refused() -> None:
 def test_redis_url_must_be_a_redis_url() -> None:
     with pytest.raises(ConfigError, match="REDIS_URL"):
         load_config({"SECRET_KEY": GOOD_KEY, "REDIS_URL": "http://localhost:6379"})
+
+
+def test_redis_url_names_one_server() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "REDIS_URL": "redis://:pw@cache:6380/0"})
+    assert config.redis == RedisUrl("redis://:pw@cache:6380/0")
+    assert config.redis.describe() == "cache:6380"  # never the password
+
+
+def test_sentinels_name_the_primary_to_follow() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "REDIS_SENTINEL_MASTER": "virtualcite",
+                          "REDIS_SENTINELS": "s1:26380, s2 ,[fd00::3]:26379"})
+    assert config.redis == RedisSentinel(
+        (("s1", 26380), ("s2", 26379), ("fd00::3", 26379)), "virtualcite")
+
+
+def test_sentinel_passwords_are_read_and_kept_out_of_repr() -> None:
+    config = load_config({"SECRET_KEY": GOOD_KEY, "REDIS_SENTINELS": "a,b,c",
+                          "REDIS_SENTINEL_MASTER": "m", "REDIS_PASSWORD": "p-primary",
+                          "REDIS_SENTINEL_PASSWORD": "p-sentinel"})
+    assert isinstance(config.redis, RedisSentinel)
+    assert (config.redis.password, config.redis.sentinel_password) == ("p-primary", "p-sentinel")
+    assert "p-primary" not in repr(config) and "p-sentinel" not in repr(config)
+
+
+@pytest.mark.parametrize(("env", "message"), [
+    ({"REDIS_URL": "redis://r:6379/0", "REDIS_PASSWORD": "p"},
+     "REDIS_PASSWORD is for Redis Sentinel"),
+    ({"REDIS_URL": "redis://r:6379/0", "REDIS_SENTINEL_PASSWORD": "p"},
+     "REDIS_SENTINEL_PASSWORD is for Redis Sentinel"),
+    ({"REDIS_PASSWORD": "p"}, "REDIS_PASSWORD is for Redis Sentinel"),
+    ({"REDIS_URL": "redis://r:6379/0", "REDIS_SENTINELS": "a,b,c",
+      "REDIS_SENTINEL_MASTER": "m"}, "REDIS_URL and REDIS_SENTINELS are both set"),
+    ({"REDIS_SENTINELS": "a,b,c"}, "REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS"),
+    ({"REDIS_SENTINEL_MASTER": "m"}, "REDIS_SENTINELS is required with REDIS_SENTINEL_MASTER"),
+    ({"REDIS_SENTINELS": "a,b", "REDIS_SENTINEL_MASTER": "m"}, "lists 2 distinct sentinel"),
+    ({"REDIS_SENTINELS": "a,a:26379,b", "REDIS_SENTINEL_MASTER": "m"},
+     "lists 2 distinct sentinel"),
+    ({"REDIS_SENTINELS": "a,b,c:port", "REDIS_SENTINEL_MASTER": "m"}, "'c:port' is not host:port"),
+    ({"REDIS_SENTINELS": "a,b,:26379", "REDIS_SENTINEL_MASTER": "m"}, "':26379' is not host"),
+    ({"REDIS_SENTINELS": "a,b,c:70000", "REDIS_SENTINEL_MASTER": "m"}, "is not host:port"),
+])
+def test_a_broken_sentinel_configuration_is_refused_in_one_line(
+    env: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_config({"SECRET_KEY": GOOD_KEY, **env})
+    assert "\n" not in str(caught.value)
 
 
 def test_error_messages_are_one_line(tmp_path: Path) -> None:
@@ -122,7 +169,9 @@ def _settings_in(env: dict[str, str], tmp_path: Path) -> dict[str, object]:
              " getattr(s, name) for name in ('SECURE_HSTS_SECONDS', 'SECURE_PROXY_SSL_HEADER',"
              " 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE')}))")
     clean = {key: value for key, value in os.environ.items()
-             if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+             if key not in {"DEBUG", "SECRET_KEY", "REDIS_URL", "REDIS_SENTINELS",
+                            "REDIS_SENTINEL_MASTER", "REDIS_PASSWORD",
+                            "REDIS_SENTINEL_PASSWORD", "DJANGO_SETTINGS_MODULE"}}
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             env={**clean, "VIRTUALCITE_DATA_DIR": str(tmp_path),
                                  "DJANGO_SETTINGS_MODULE": "virtualcite.settings", **env},

@@ -20,7 +20,7 @@ import yaml
 
 from chat.core.model import DeskConfig
 from virtualcite.cli import APPLICATION_CLOSE_TIMEOUT_SECONDS, DEFAULT_PORT
-from virtualcite.config import ConfigError, load_config
+from virtualcite.config import ConfigError, RedisSentinel, RedisUrl, load_config
 from virtualcite.drain import DRAIN_MARGIN_SECONDS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,8 +47,8 @@ def env_file(path: Path) -> dict[str, str]:
     return pairs
 
 
-def compose() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load((DEPLOY / "compose.yaml").read_text())
+def compose(name: str = "compose.yaml") -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((DEPLOY / name).read_text())
     return loaded
 
 
@@ -129,6 +129,46 @@ def test_compose_redis_writes_nothing_to_disk() -> None:
     assert "volumes" not in redis
 
 
+def redis_flags(command: list[str]) -> dict[str, str]:
+    """`--name value` pairs of a redis-server command line."""
+    return {flag: command[index + 1] for index, flag in enumerate(command)
+            if flag.startswith("--")}
+
+
+def test_compose_sentinel_runs_a_primary_a_replica_and_three_sentinels_without_disk() -> None:
+    services = compose("compose.sentinel.yaml")["services"]
+    base = compose()["services"]
+    sentinels = [name for name in services if name.startswith("sentinel-")]
+
+    assert len(sentinels) == 3
+    for name in ("redis", "redis-replica"):
+        flags = redis_flags(services[name]["command"])
+        assert (flags["--save"], flags["--appendonly"]) == ("", "no"), name
+        assert (flags["--repl-diskless-sync"], flags["--repl-diskless-load"]) == (
+            "yes", "swapdb"), name
+        assert "volumes" not in {**base.get(name, {}), **services[name]}, name
+    assert services["redis-replica"]["command"][1:4] == ["--replicaof", "redis", "6379"]
+    for name in sentinels:
+        script = services[name]["command"][0]
+        assert "sentinel monitor virtualcite redis 6379 2" in script  # quorum 2 of 3
+        assert services[name]["tmpfs"] == ["/run/sentinel"] and "volumes" not in services[name]
+
+
+def test_compose_sentinel_points_the_app_at_the_sentinels(tmp_path: Path) -> None:
+    services = compose("compose.sentinel.yaml")["services"]
+    environment = services["app"]["environment"]
+    sentinels = sorted(name for name in services if name.startswith("sentinel-"))
+
+    assert services["migrate"]["environment"] == environment
+    assert environment["REDIS_URL"] == ""  # overrides compose.yaml's, which would conflict
+    assert sorted(item.split(":")[0] for item in environment["REDIS_SENTINELS"].split(",")) == (
+        sentinels)
+    assert set(services["app"]["depends_on"]) == set(sentinels)
+    config = load_config({**env_file(DEPLOY / "env.example"), **environment,
+                          "SECRET_KEY": "k" * 50, "VIRTUALCITE_DATA_DIR": str(tmp_path)})
+    assert isinstance(config.redis, RedisSentinel) and config.redis.master == "virtualcite"
+
+
 def compose_client() -> list[str] | None:
     """The first compose client that answers `version` here, if any.
 
@@ -145,16 +185,18 @@ def compose_client() -> list[str] | None:
     return None
 
 
-def test_compose_file_passes_compose_config() -> None:
+def test_compose_files_pass_compose_config() -> None:
     client = compose_client()
     if client is None:
         pytest.skip("no compose client here: neither `docker compose` nor `podman compose` "
                     "answers `version` (a docker CLI without its compose plugin does not)")
-    result = subprocess.run(
-        [*client, "-f", str(DEPLOY / "compose.yaml"), "config", "--quiet"],
-        capture_output=True, text=True, timeout=60, check=False,
-        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "VIRTUALCITE_ENV_FILE": "env.example"})
-    assert result.returncode == 0, result.stderr
+    for files in (["compose.yaml"], ["compose.yaml", "compose.sentinel.yaml"]):
+        result = subprocess.run(
+            [*client, *(arg for name in files for arg in ("-f", str(DEPLOY / name))),
+             "config", "--quiet"],
+            capture_output=True, text=True, timeout=60, check=False,
+            env={"PATH": "/usr/local/bin:/usr/bin:/bin", "VIRTUALCITE_ENV_FILE": "env.example"})
+        assert result.returncode == 0, (files, result.stderr)
 
 
 # --- nginx -------------------------------------------------------------------------------
@@ -243,7 +285,7 @@ def test_env_example_once_filled_in_is_a_valid_configuration(tmp_path: Path) -> 
     config = load_config(example)
 
     assert not config.debug
-    assert config.redis_url == "redis://redis:6379/0"
+    assert config.redis == RedisUrl("redis://redis:6379/0")
     assert config.allowed_hosts == ("cite.example.org",)
 
 
@@ -252,7 +294,8 @@ def test_k8s_configuration_holds_every_readme_variable_once() -> None:
     secret = manifest("Secret", "virtualcite-secrets")["stringData"]
 
     assert sorted([*config, *secret]) == sorted(readme_variables())
-    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OPERATOR_TOKEN"} == set(secret)
+    assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_PASSWORD",
+            "REDIS_SENTINEL_PASSWORD", "OPERATOR_TOKEN"} == set(secret)
     assert all(value == "" for value in secret.values()), "no secret in the repository"
 
 
@@ -288,7 +331,8 @@ def test_containerfile_collects_static_files_and_bakes_in_no_secret() -> None:
 
     assert any("pip install --no-cache-dir ." in run for run in runs)
     assert any("collectstatic --noinput" in run and "DEBUG=0" in run for run in runs)
-    for secret in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "OPERATOR_TOKEN"):
+    for secret in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL", "REDIS_PASSWORD",
+                   "REDIS_SENTINEL_PASSWORD", "OPERATOR_TOKEN"):
         assert secret not in environment, secret
     # Named folders only: never the whole tree with a developer's .data/ (its generated key).
     assert "." not in copied and ".data" not in copied

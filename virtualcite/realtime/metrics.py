@@ -31,6 +31,9 @@ MUTATION_SECONDS = Histogram("virtualcite_store_mutation_seconds",
 REDIS_ERRORS = Counter("virtualcite_redis_errors",
                        "Redis commands that failed (each retry counts), by error class.",
                        ["error"])
+REDIS_UNREPLICATED = Counter("virtualcite_redis_unreplicated_commits",
+                             "Store commits no Redis replica acknowledged in time (Sentinel "
+                             "only): a failover now could lose them.")
 LOOP_LAG = Gauge("virtualcite_event_loop_lag_seconds",
                  "How late the event loop last ran a timer (LAG_PERIOD apart).")
 

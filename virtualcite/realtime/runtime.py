@@ -1,4 +1,4 @@
-"""The process's realtime runtime: the backends `REDIS_URL` picks, and the apps on them.
+"""The process's realtime runtime: the backends `settings.REDIS` picks, and the apps on them.
 
 Built lazily on first use from the settings, so that importing an app never opens a
 connection. An app (the desk, the rooms) declares itself once with `register(AppSpec(...))`
@@ -17,6 +17,7 @@ from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
+from virtualcite.config import RedisSentinel, RedisTarget
 from virtualcite.realtime.runner import Change, EventHandler, MutationRunner, Versioned
 from virtualcite.realtime.store.base import StateStore, StoreFamily
 from virtualcite.realtime.store.connections import (
@@ -28,6 +29,7 @@ from virtualcite.realtime.store.leases import LeaderLease, MemoryLeases, RedisLe
 from virtualcite.realtime.store.memory import MemoryStoreFamily
 from virtualcite.realtime.store.redis import RedisStoreFamily
 from virtualcite.realtime.store.redis_client import connect
+from virtualcite.realtime.store.replication import ReplicaAcks
 
 S = TypeVar("S", bound=Versioned)
 R = TypeVar("R")
@@ -81,9 +83,12 @@ class RealtimeApp(Generic[S]):
 class Runtime:
     """The backends of this process (memory, or one shared Redis client) and its apps."""
 
-    def __init__(self, redis_url: str | None, *, clock: Callable[[], float] = wall_clock) -> None:
+    def __init__(self, redis: str | RedisTarget | None, *,
+                 clock: Callable[[], float] = wall_clock) -> None:
         self.clock = clock
-        self._redis = connect(redis_url) if redis_url else None
+        self._redis = connect(redis) if redis else None
+        # Through Sentinel a replica may be promoted: commits wait until one holds them.
+        self._acks = ReplicaAcks() if isinstance(redis, RedisSentinel) else None
         self.connections: ConnectionRegistry = (
             RedisConnections(self._redis) if self._redis else MemoryConnections())
         self.leases: LeaderLease = RedisLeases(self._redis) if self._redis else MemoryLeases()
@@ -95,7 +100,8 @@ class Runtime:
         if app is None:
             spec = _specs[name]
             family: StoreFamily[Any] = (
-                RedisStoreFamily(self._redis, kind=name, state_factory=spec.state_factory)
+                RedisStoreFamily(self._redis, kind=name, state_factory=spec.state_factory,
+                                 acks=self._acks)
                 if self._redis else MemoryStoreFamily(spec.state_factory))
             app = self._apps[name] = RealtimeApp(spec, family, self.clock, self.connections,
                                                  self.leases)
@@ -153,7 +159,7 @@ _runtime: Runtime | None = None
 def realtime() -> Runtime:
     global _runtime
     if _runtime is None:
-        _runtime = Runtime(settings.REDIS_URL)
+        _runtime = Runtime(settings.REDIS)
     return _runtime
 
 

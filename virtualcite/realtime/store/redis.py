@@ -38,8 +38,10 @@ change twice.
 
 Redis restarts: redis-py retries each command with backoff, and `mutate` and `read` retry the
 whole operation on `ConnectionError`/`TimeoutError` for `unavailable_after` seconds before
-raising `StoreUnavailable` (after which a mutation's outcome is unknown). The state survives
-a restart only if Redis persists it (RDB or AOF): run it so in production.
+raising `StoreUnavailable` (after which a mutation's outcome is unknown). Nothing is ever
+written to disk (deploy/RUNBOOK.md, "Redis: persistence and failover"): the state survives the
+loss of the primary through Sentinel, whose promoted replica holds every acknowledged commit
+(`replication`); a Redis that comes back empty is detected by the epoch below.
 
 Key layout (the `{namespace}` hash tag keeps every key of a store on one Redis Cluster slot,
 as multi-key scripts need): `vc:{ns}:state` (hash of entries), `vc:{ns}:version`,
@@ -61,6 +63,7 @@ from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import NoScriptError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from virtualcite.realtime.store import redis_scripts as scripts
@@ -68,6 +71,7 @@ from virtualcite.realtime.store.base import StateStore, StoreFamily
 from virtualcite.realtime.store.errors import StoreBusy
 from virtualcite.realtime.store.layout import Changes, Layout, Mirror
 from virtualcite.realtime.store.redis_client import DEFAULT_UNAVAILABLE_AFTER, connect, retrying
+from virtualcite.realtime.store.replication import ReplicaAcks
 
 S = TypeVar("S")
 T = TypeVar("T")
@@ -84,6 +88,9 @@ DEFAULT_LOCK_TTL = 1.0
 DEFAULT_LOCK_WAIT = 10.0
 # A lost-then-retried mutation checks for its commit marker within the retry budget above.
 _COMMIT_MARKER_SLACK = 30.0
+# A primary that forgot the commit script twice in a row (two failovers within a commit) is
+# not worth a third load: the NoScriptError goes up as any other Redis error.
+_SCRIPT_LOADS = 2
 # Conflicts only happen when a lock expired mid-mutation; a hundred in a row is a bug.
 _MAX_CONFLICTS = 100
 
@@ -118,6 +125,7 @@ class RedisStateStore(StateStore[S]):
         lock_ttl: float = DEFAULT_LOCK_TTL,
         lock_wait: float = DEFAULT_LOCK_WAIT,
         unavailable_after: float = DEFAULT_UNAVAILABLE_AFTER,
+        acks: ReplicaAcks | None = None,
     ) -> None:
         # A URL gives the store a client of its own, closed with it; a client is shared (one
         # pool for every store of a process, virtualcite/realtime/runtime.py) and not closed.
@@ -134,6 +142,8 @@ class RedisStateStore(StateStore[S]):
         self._marker_ttl_ms = int((unavailable_after + _COMMIT_MARKER_SLACK) * 1000)
         self._lock_wait = lock_wait
         self._unavailable_after = unavailable_after
+        # With Sentinel: each commit waits for a replica (`replication`); None, it does not.
+        self._acks = acks
         self._read = self._redis.register_script(scripts.READ)
         self._acquire = self._redis.register_script(scripts.ACQUIRE)
         self._release = self._redis.register_script(scripts.RELEASE)
@@ -242,22 +252,44 @@ class RedisStateStore(StateStore[S]):
         for name, value in changes.changed.items():
             args += [name, json.dumps(value, separators=(",", ":"))]
         in_doubt.append(_InDoubt(result, changes))
-        written = await self._commit(
-            keys=[
-                self._state_key,
-                self._version_key,
-                self._lock_key,
-                self._marker(token),
-                self._log_key,
-            ],
-            args=args,
-        )
+        keys = [self._state_key, self._version_key, self._lock_key, self._marker(token),
+                self._log_key]
+        if self._acks is not None and self._acks.wanted():
+            written = await self._commit_replicated(self._acks, keys, args)
+        else:
+            written = await self._commit(keys=keys, args=args)
         in_doubt.pop()
         if written is None:
             self._mirror.revert(self._state, changes)
             raise _Conflict
         self._settle(changes, written)
         return result, True
+
+    async def _commit_replicated(self, acks: ReplicaAcks, keys: list[str],
+                                 args: list[Any]) -> bytes | None:
+        """`COMMIT`, then `WAIT` on the same connection (one pipeline, one round trip).
+
+        The script goes by its hash alone: a pipeline given the script object would first ask
+        whether Redis knows it, a round trip more per commit. A primary that does not know it
+        (just promoted: the script cache is not replicated) gets it loaded, then the pair again.
+        """
+        loads = 0
+        while True:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
+                pipe.wait(acks.replicas, acks.timeout_ms)
+                written, acknowledged = await pipe.execute(raise_on_error=False)
+            if isinstance(written, NoScriptError) and loads < _SCRIPT_LOADS:
+                loads += 1
+                await self._redis.script_load(scripts.COMMIT)
+                continue
+            if isinstance(written, Exception):
+                raise written
+            if isinstance(acknowledged, Exception):
+                raise acknowledged
+            if written is not None:
+                acks.record(int(acknowledged))
+            return typing.cast(bytes | None, written)
 
     async def _take_lock(self, token: str) -> tuple[bytes | None, list[Any]]:
         """Wait for the writer lock; return the version `token` committed (if it did) and
@@ -362,13 +394,14 @@ class RedisStoreFamily(StoreFamily[S]):
     """
 
     def __init__(self, redis: Redis, *, kind: str, state_factory: Callable[[], S],
-                 **options: float) -> None:
+                 acks: ReplicaAcks | None = None, **options: float) -> None:
         super().__init__()
         self._redis = redis
         self._kind = kind
         self._factory = state_factory
+        self._acks = acks
         self._options = options
 
     def _build(self, key: str) -> StateStore[S]:
         return RedisStateStore(self._redis, namespace=f"{self._kind}:{key}",
-                               state_factory=self._factory, **self._options)
+                               state_factory=self._factory, acks=self._acks, **self._options)

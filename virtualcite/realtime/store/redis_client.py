@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import random
+import typing
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
+from redis.asyncio.sentinel import Sentinel
+from redis.asyncio.sentinel import SentinelConnectionPool as AsyncSentinelPool
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from virtualcite.config import RedisTarget, RedisUrl
 from virtualcite.realtime.metrics import REDIS_ERRORS
 from virtualcite.realtime.store.errors import StoreUnavailable
+from virtualcite.redis_target import primary_kwargs, sentinel_kwargs
 
 T = TypeVar("T")
 
@@ -27,15 +32,39 @@ T = TypeVar("T")
 DEFAULT_UNAVAILABLE_AFTER = 15.0
 
 
-def connect(url: str) -> Redis:
-    """A client for `url`; each command is retried briefly by redis-py, `retrying` does the rest."""
-    return Redis.from_url(
-        url,
-        retry=Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.5), 3),
-        retry_on_error=[RedisConnectionError, RedisTimeoutError],
-        socket_connect_timeout=2,
-        socket_timeout=5,
-    )
+def connect(target: str | RedisTarget) -> Redis:
+    """A client for `target` (a URL is one server); each command is retried briefly by
+    redis-py, `retrying` does the rest.
+
+    Through Sentinel every new connection asks the sentinels where the primary is, so once a
+    replica is promoted the retries land on it.
+    """
+    options: dict[str, Any] = {
+        "retry": Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.5), 3),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
+    if isinstance(target, str):
+        return Redis.from_url(target, **options)
+    if isinstance(target, RedisUrl):
+        return Redis.from_url(target.url, **options)
+    # redis-py's Sentinel is untyped.
+    sentinel = Sentinel(list(target.sentinels),  # type: ignore[no-untyped-call]
+                        sentinel_kwargs=sentinel_kwargs(target))
+    return typing.cast(Redis, sentinel.master_for(target.master, redis_class=SentinelRedis,
+                                                  **options, **primary_kwargs(target)))
+
+
+class SentinelRedis(Redis):
+    """A client on the primary Sentinel names that, closed, also closes its connections to
+    the sentinels (redis-py leaves them open, to be found by the garbage collector)."""
+
+    async def aclose(self, close_connection_pool: bool | None = None) -> None:
+        await super().aclose(close_connection_pool)
+        pool = typing.cast(AsyncSentinelPool, self.connection_pool)
+        for sentinel in pool.sentinel_manager.sentinels:
+            await sentinel.aclose()
 
 
 async def retrying(operation: Callable[[], Awaitable[T]], *,
