@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { OWN, OwnMessages, RESEND_AFTER_MS, RESEND_GAP_MS, RESEND_PACE_MS, RESENDS,
   ResendPacer, ownLook, ownStatus } from "../../frontend/static/frontend/js/own_messages.js";
+import { fakeClock } from "./fake_clock.mjs";
 
 let painted;
 let own;
@@ -198,32 +199,8 @@ test("only a message still without a receipt or a refusal is worth sending again
   assert.equal(messages.unsettled("c9"), false);
 });
 
-/** A clock that moves only when told, with the timers it owes. */
-function fakeClock() {
-  let now = T0;
-  let next = 1;
-  const timers = new Map();
-  return {
-    now: () => now,
-    setTimer(callback, ms) { timers.set(next, { at: now + ms, callback }); return next++; },
-    clearTimer(id) { timers.delete(id); },
-    advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers].filter(([, timer]) => timer.at <= until)
-          .sort(([, a], [, b]) => a.at - b.at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].callback();
-      }
-      now = until;
-    },
-  };
-}
-
 test("a page's resends go one at a time, RESEND_PACE_MS apart, the first at once", () => {
-  const clock = fakeClock();
+  const clock = fakeClock(T0);
   const pacer = new ResendPacer(clock);
   const sentAt = [];
   for (const id of ["m1", "m2", "m3"]) pacer.push(id, () => { sentAt.push([id, clock.now()]); return true; });
@@ -234,7 +211,7 @@ test("a page's resends go one at a time, RESEND_PACE_MS apart, the first at once
 });
 
 test("a resend no longer needed when its turn comes takes no turn", () => {
-  const clock = fakeClock();
+  const clock = fakeClock(T0);
   const pacer = new ResendPacer(clock);
   const sentAt = [];
   pacer.push("m1", () => { sentAt.push(["m1", clock.now()]); return true; });

@@ -2,33 +2,7 @@ import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { TYPING_IDLE_MS, TYPING_SEND_EVERY_MS, TypingNotice } from
   "../../frontend/static/frontend/js/typing.js";
-
-/** A clock that moves only when told, with the timers it owes. */
-function fakeClock() {
-  let now = 1_000_000;
-  let next = 1;
-  const timers = new Map(); // id -> {at, callback}
-  return {
-    now: () => now,
-    setTimer(callback, ms) {
-      timers.set(next, { at: now + ms, callback });
-      return next++;
-    },
-    clearTimer(id) { timers.delete(id); },
-    advance(ms) {
-      const until = now + ms;
-      for (;;) {
-        const due = [...timers].filter(([, timer]) => timer.at <= until)
-          .sort(([, a], [, b]) => a.at - b.at)[0];
-        if (!due) break;
-        timers.delete(due[0]);
-        now = due[1].at;
-        due[1].callback();
-      }
-      now = until;
-    },
-  };
-}
+import { fakeClock } from "./fake_clock.mjs";
 
 let clock;
 let said;
