@@ -18,7 +18,7 @@ import subprocess
 from pathlib import Path
 
 from tests.redis_server import free_port
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_exit
 
 SHIPPED = Path(__file__).resolve().parents[1] / "deploy" / "nginx.conf"
 EXECUTABLE = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
@@ -109,11 +109,7 @@ class NginxServer:
         if self.process is None:
             return
         self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_for_exit(self.process, timeout=10)
         self.process = None
 
     def logs(self) -> str:

@@ -12,6 +12,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.waiting import wait_for_exit
+
 
 def free_port() -> int:
     """Ask the kernel for a free TCP port on the loopback interface."""
@@ -84,11 +86,7 @@ class RedisServer:
                 pass
         else:
             self.process.kill()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_for_exit(self.process, timeout=10)
         self.process = None
 
     def restart(self) -> None:

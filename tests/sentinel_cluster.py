@@ -18,7 +18,7 @@ import pytest
 import redis
 
 from tests.redis_server import free_port
-from tests.waiting import wait_for
+from tests.waiting import wait_for, wait_for_exit
 
 MASTER_NAME = "virtualcite"
 # Quick detection for a test (production: deploy/RUNBOOK.md recommends 5000 and 10000). A
@@ -74,11 +74,7 @@ class _Node:
         if self.process is None:
             return
         self.process.send_signal(sig)
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_for_exit(self.process, timeout=10)
         self.process = None
 
 

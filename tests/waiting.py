@@ -8,6 +8,7 @@ until it holds or a generous deadline passes (then the test fails, naming what i
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -45,3 +46,13 @@ def wait_for(condition: Callable[[], bool], *, what: str, timeout: float = DEFAU
         if time.monotonic() > deadline:
             raise AssertionError(f"waited {timeout} s for {what}")
         time.sleep(POLL_SECONDS)
+
+
+def wait_for_exit(process: subprocess.Popen[bytes], *, timeout: float = 10.0) -> None:
+    """Wait for a process that was asked to stop; kill it past `timeout` (a stuck shutdown
+    must not hang the suite)."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bench.served import wait_served
 from tests.redis_server import free_port
+from tests.waiting import wait_for_exit
 
 # The variables a test must not inherit from the developer's shell.
 _CONTROLLED = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REDIS_URL", "REDIS_SENTINELS",
@@ -72,11 +73,7 @@ class LiveServer:
         if self.process is None:
             return
         self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        wait_for_exit(self.process, timeout=15)
         self.process = None
 
     def kill(self) -> None:
