@@ -177,10 +177,11 @@ if REDIS_URL:
     from redis.exceptions import ConnectionError as RedisConnectionError
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    # The pub/sub layer: a chat message crosses Redis without ever resting in a key.
+    # The pub/sub layer: a chat message crosses Redis without ever resting in a key
+    # (channels_redis's, publishes batched: virtualcite/realtime/relay_layer.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "virtualcite.realtime.relay_layer.RelayPubSubChannelLayer",
             "CONFIG": {"hosts": [{
                 "address": REDIS_URL,
                 # A Redis restart leaves pooled sockets dead: retry on a fresh one for about
