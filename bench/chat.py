@@ -438,6 +438,24 @@ class Bench:
                         "--rate", "200", "--nonblocking", "--output", str(out)],
                        base_env(), self.workdir / f"py-spy-{name}.log")
 
+    def project_server(self, name: str, port: int, data: Path, *, counsellors: int,
+                       redis: bool, prepare: bool = True, extra: tuple[str, ...] = ()) -> Process:
+        """`bench.serve_project` on `port`, its database and sessions in `data`; a second
+        process on the same `data` (and Redis) serves the first one's (`prepare=False`)."""
+        data.mkdir(exist_ok=True)
+        env = base_env()
+        # Every bench visitor connects from 127.0.0.1: the per-client socket cap (20 in
+        # production, virtualcite/connection_cap.py) would refuse all but the first ones.
+        env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1", MAX_SOCKETS_PER_CLIENT="0",
+                   PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+        if redis:
+            env["REDIS_URL"] = self.redis_url
+        command = [sys.executable, "-m", "bench.serve_project", "--port", str(port),
+                   "--counsellors", str(counsellors), "--sessions", str(data / "sessions.json"),
+                   "--frame-limit", self.args.frame_limit]
+        command += [*extra] + ([] if prepare else ["--no-prepare"])
+        return Process(command, env, self.workdir / f"{name}.log")
+
     async def run_target(self, target: str) -> Result:
         port = free_port()
         stats = Stats()
@@ -449,20 +467,12 @@ class Bench:
                               "bench.tutorial_asgi:application"], env,
                              self.workdir / f"{target}.log")
         else:
-            data = self.workdir / target
-            data.mkdir(exist_ok=True)
-            # Every bench visitor connects from 127.0.0.1: the per-client socket cap (20 in
-            # production, virtualcite/connection_cap.py) would refuse all but the first ones.
-            env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1", MAX_SOCKETS_PER_CLIENT="0",
-                       PYTHONPATH=str(Path(__file__).resolve().parent.parent))
             if target.startswith("project-redis"):
                 self.flush_redis()
-                env["REDIS_URL"] = self.redis_url
+            data = self.workdir / target
             sessions = data / "sessions.json"
-            server = Process([sys.executable, "-m", "bench.serve_project", "--port", str(port),
-                              "--counsellors", str(self.args.pairs), "--sessions", str(sessions),
-                              "--frame-limit", self.args.frame_limit], env,
-                             self.workdir / f"{target}.log")
+            server = self.project_server(target, port, data, counsellors=self.args.pairs,
+                                         redis=target.startswith("project-redis"))
         spy: Process | None = None
         pairs: list[Pair] = []
         stop = asyncio.Event()
