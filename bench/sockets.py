@@ -125,9 +125,8 @@ async def idle(bench: Bench, args: argparse.Namespace) -> list[str]:
         await asyncio.sleep(2.0)
         base = rss_kib(pid)
         beat = asyncio.create_task(pinger(sockets, stop))
+        opening = asyncio.Semaphore(CONNECTING)
         for count in args.counts:
-            opening = asyncio.Semaphore(CONNECTING)
-
             async def one() -> None:
                 async with opening:
                     ws, _ = await greeted(url, origin)
