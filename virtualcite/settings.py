@@ -201,7 +201,10 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer, its expiry sweep once a second (memory_layer.py says why).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "virtualcite.realtime.memory_layer.EmbeddedChannelLayer"}
+    }
     # axes.W001 warns that a per-process cache miscounts across processes: without REDIS_URL
     # the service is one process (docs/architecture.md), so Django's local cache counts right.
     SILENCED_SYSTEM_CHECKS.append("axes.W001")
