@@ -19,7 +19,7 @@ from channels.layers import InMemoryChannelLayer
 SWEEP_SECONDS = 1.0
 
 
-class EmbeddedChannelLayer(InMemoryChannelLayer):
+class EmbeddedChannelLayer(InMemoryChannelLayer):  # type: ignore[misc]  # channels: untyped
     """settings.CHANNEL_LAYERS without `REDIS_URL` (see the module)."""
 
     def __init__(self, *args: Any, clock: Callable[[], float] = time.monotonic,

@@ -45,7 +45,7 @@ def own_prefix(serialize: Any) -> bytes | None:
     return sample[:end + len(PROCESS_ID)] if end >= 0 else None
 
 
-class BatchingShard(RedisSingleShardConnection):
+class BatchingShard(RedisSingleShardConnection):  # type: ignore[misc]  # untyped
     """A shard whose publishes are batched and whose own relayed frames are not read back."""
 
     def __init__(self, host: Any, channel_layer: RedisPubSubLoopLayer) -> None:
@@ -105,13 +105,14 @@ class BatchingShard(RedisSingleShardConnection):
         super()._receive_message(message)
 
 
-class BatchingLoopLayer(RedisPubSubLoopLayer):
+class BatchingLoopLayer(RedisPubSubLoopLayer):  # type: ignore[misc]  # untyped
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._shards = [BatchingShard(shard.host, self) for shard in self._shards]
+        self._shards: list[BatchingShard] = [
+            BatchingShard(shard.host, self) for shard in self._shards]
 
 
-class RelayPubSubChannelLayer(RedisPubSubChannelLayer):
+class RelayPubSubChannelLayer(RedisPubSubChannelLayer):  # type: ignore[misc]  # untyped
     """The pub/sub layer of settings.CHANNEL_LAYERS with `REDIS_URL` (see the module)."""
 
     def _get_layer(self) -> RedisPubSubLoopLayer:
