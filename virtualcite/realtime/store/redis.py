@@ -104,6 +104,12 @@ class _Waiting:
     outcome: asyncio.Future[Any]
 
 
+def _outcome_read(outcome: asyncio.Future[Any]) -> None:
+    """Mark an outcome nobody awaits any more as read (asyncio would log it otherwise)."""
+    if not outcome.cancelled():
+        outcome.exception()
+
+
 class _Batch:
     """Changes run as one: each on the state the ones before it left, each its own outcome.
 
@@ -195,50 +201,60 @@ class RedisStateStore(StateStore[S]):
         self._optimistic = True
         self._local = asyncio.Lock()
         self._waiting: list[_Waiting] = []  # changes queued for `_local` (see `mutate`)
+        self._committer: asyncio.Future[None] | None = None
 
     async def mutate(self, change: Callable[[S], T]) -> T:
         """Run `change` atomically; changes that queued meanwhile commit together.
 
-        While one mutation holds this process's lock, the ones that arrive wait; the next
-        holder takes every waiting change and runs them one after the other, in arrival
-        order, as one mutation: one lock, one catch-up and one `COMMIT` for the batch
-        instead of a round trip or two each (a burst of joins on two processes queued for
-        the lock one by one: docs/benchmarks.md, "Routing under a burst"). Each change
-        still sees the changes before it and gets its own result or exception; a change
-        that raises is undone alone (`_Batch`).
+        While one mutation holds this process's lock, the ones that arrive wait; then one
+        task (`_commit_waiting`) takes every waiting change and runs them one after the
+        other, in arrival order, as one mutation: one lock, one catch-up and one `COMMIT`
+        for the batch instead of a round trip or two each (a burst of joins on two processes
+        queued for the lock one by one: docs/benchmarks.md, "Routing under a burst"). Each
+        change still sees the changes before it and gets its own result or exception; a
+        change that raises is undone alone (`_Batch`). A caller cancelled before its change
+        was taken drops it; after, the change runs with its batch (as a change cancelled
+        mid-commit may have committed).
         """
         entry = _Waiting(change, asyncio.get_running_loop().create_future())
         self._waiting.append(entry)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.ensure_future(self._commit_waiting())
         try:
-            async with self._local:
-                if not entry.outcome.done():
-                    batch, self._waiting = self._waiting, []
-                    await self._run_batch(batch)
+            # Shielded: a caller cancelled (its socket closed) must not cancel the batch
+            # that carries the changes of others.
+            return typing.cast(T, await asyncio.shield(entry.outcome))
         except asyncio.CancelledError:
-            if entry in self._waiting:  # not taken into a batch: it never runs
+            if entry in self._waiting:  # not taken into a batch yet: it never runs
                 self._waiting.remove(entry)
+            else:  # it runs with its batch; nobody reads its outcome
+                entry.outcome.add_done_callback(_outcome_read)
             raise
-        return typing.cast(T, entry.outcome.result())
+
+    async def _commit_waiting(self) -> None:
+        """The one task per store that runs the waiting changes, a batch at a time."""
+        while self._waiting:
+            async with self._local:
+                batch, self._waiting = self._waiting, []
+                await self._run_batch(batch)
 
     async def _run_batch(self, batch: list[_Waiting]) -> None:
-        if len(batch) == 1:
-            only = batch[0]
-            try:
-                only.outcome.set_result(await self._mutate(only.change))
-            except BaseException as error:
-                only.outcome.set_exception(error)
-                if not isinstance(error, Exception):
-                    raise
-            return
         runner = _Batch(batch, self._mirror)
         try:
+            if len(batch) == 1:
+                only = batch[0]
+                only.outcome.set_result(await self._mutate(only.change))
+                return
             await self._mutate(runner.run)
-        except BaseException as error:
+        except Exception as error:
             for entry in batch:
-                entry.outcome.set_exception(error)
-            if not isinstance(error, Exception):
-                raise
+                if not entry.outcome.done():
+                    entry.outcome.set_exception(error)
             return
+        except BaseException:  # the loop is closing: nobody will get an outcome
+            for entry in batch:
+                entry.outcome.cancel()
+            raise
         runner.settle()
 
     async def _mutate(self, change: Callable[[S], T]) -> T:
