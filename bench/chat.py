@@ -16,13 +16,18 @@ session cookie, `hello`, `shift_start`; a visitor `hello`, `join`; the offered c
 `accept`s; both ends learn the conversation (`matched` / `conversation`). Every socket pings
 every 8 s so no lease expires during the run.
 
+`project-redis-2` runs two project processes on the same Redis and database: counsellors and
+visitors open their sockets on either (see `project_pairs`), so about half the pairs cross
+processes; its server CPU is both processes' together.
+
 The load generator is one asyncio process on the same machine as the server: its own CPU use is
 part of every figure, the same for every target. Its garbage collector is paused during each
 step (its own full passes took 15-20 ms, which every target's p99 would have carried); the
 servers' collectors are left as each server configures them.
 
 Usage: python -m bench.chat [--rates 500,1000,2000,4000,8000] [--seconds 5] [--pairs 50]
-                            [--targets tutorial-memory,tutorial-pubsub,project,project-redis]
+                            [--targets tutorial-memory,tutorial-pubsub,project,project-redis,
+                                      project-redis-2]
                             [--frame-limit off|on] [--profile DIR]
 """
 
@@ -58,7 +63,7 @@ PING_SECONDS = 8.0
 SETUP_TIMEOUT = 60.0
 MARK = re.compile(r"msg#(\d+)([vc])~")
 BODY = " Bonjour, je cherche une formation en alternance pres de Lyon, vous pouvez m'aider ?"
-TARGETS = ("tutorial-memory", "tutorial-pubsub", "project", "project-redis")
+TARGETS = ("tutorial-memory", "tutorial-pubsub", "project", "project-redis", "project-redis-2")
 
 
 def free_port() -> int:
@@ -180,9 +185,15 @@ async def tutorial_pairs(port: int, count: int, stats: Stats) -> list[Pair]:
     return pairs
 
 
-async def project_pairs(port: int, cookies: list[str], stats: Stats) -> list[Pair]:
-    """Counsellors on shift, then visitors one by one: join → offer → accept → matched."""
-    origin, base = f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
+async def project_pairs(ports: list[int], cookies: list[str], stats: Stats) -> list[Pair]:
+    """Counsellors on shift, then visitors one by one: join → offer → accept → matched.
+
+    With two servers (`ports`), counsellor i opens on server i mod 2 and visitor j on server
+    j div 2 mod 2: the desk routes each visitor to whoever is free, on either process.
+    """
+    def origin_base(port: int) -> tuple[str, str]:
+        return f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}"
+
     loop = asyncio.get_running_loop()
 
     def counsellor_handler(box: dict[str, Any]) -> Callable[[dict[str, Any]], Awaitable[None]]:
@@ -202,7 +213,8 @@ async def project_pairs(port: int, cookies: list[str], stats: Stats) -> list[Pai
         return handle
 
     boxes = []
-    for cookie in cookies:
+    for index, cookie in enumerate(cookies):
+        origin, base = origin_base(ports[index % len(ports)])
         box: dict[str, Any] = {"welcome": loop.create_future(), "shift": loop.create_future(),
                                "conversation": loop.create_future()}
         ws = await open_ws(f"{base}/ws/counsellor/", origin, cookie)
@@ -214,7 +226,8 @@ async def project_pairs(port: int, cookies: list[str], stats: Stats) -> list[Pai
         boxes.append(box)
 
     pairs = []
-    for _ in cookies:
+    for index in range(len(cookies)):
+        origin, base = origin_base(ports[index // 2 % len(ports)])
         matched: asyncio.Future[dict[str, Any]] = loop.create_future()
 
         async def visitor_handle(frame: dict[str, Any], matched: Any = matched) -> None:
@@ -297,18 +310,21 @@ def cpu_seconds(pid: int) -> float:
 
 
 async def run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
-                   first_id: int, server_pid: int = 0) -> Step:
+                   first_id: int, server_pids: tuple[int, ...] = ()) -> Step:
     gc.collect()
     gc.disable()
     try:
-        return await _run_step(pairs, stats, rate, seconds, first_id, server_pid)
+        return await _run_step(pairs, stats, rate, seconds, first_id, server_pids)
     finally:
         gc.enable()
 
 
 async def _run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
-                    first_id: int, server_pid: int) -> Step:
-    cpu_before, own_before = cpu_seconds(server_pid), cpu_seconds(os.getpid())
+                    first_id: int, server_pids: tuple[int, ...]) -> Step:
+    def server_cpu() -> float:
+        return sum(cpu_seconds(pid) for pid in server_pids)
+
+    cpu_before, own_before = server_cpu(), cpu_seconds(os.getpid())
     count = int(rate * seconds)
     stats.scheduled.clear()
     stats.latencies.clear()
@@ -350,23 +366,23 @@ async def _run_step(pairs: list[Pair], stats: Stats, rate: int, seconds: float,
         step.maximum = max(latencies) * 1000
         span = max(seconds, stats.last_receipt - t0)
         step.delivered_per_s = len(latencies) / span
-    step.server_cpu_us = (cpu_seconds(server_pid) - cpu_before) / max(step.sent, 1) * 1e6
+    step.server_cpu_us = (server_cpu() - cpu_before) / max(step.sent, 1) * 1e6
     step.client_cpu_us = (cpu_seconds(os.getpid()) - own_before) / max(step.sent, 1) * 1e6
     return step
 
 
 async def measure(pairs: list[Pair], stats: Stats, rates: list[int], seconds: float,
-                  server_pid: int) -> list[Step]:
+                  server_pids: tuple[int, ...]) -> list[Step]:
     steps: list[Step] = []
     collapsed = False
     # A 1-second warm-up at the first rate (not reported): imports, first group adds, caches.
-    warm = await run_step(pairs, stats, rates[0], 1.0, 0, server_pid)
+    warm = await run_step(pairs, stats, rates[0], 1.0, 0, server_pids)
     first_id = warm.sent + 1
     for rate in rates:
         if collapsed:
             steps.append(Step(rate=rate, skipped=True))
             continue
-        step = await run_step(pairs, stats, rate, seconds, first_id, server_pid)
+        step = await run_step(pairs, stats, rate, seconds, first_id, server_pids)
         first_id += step.sent + 1
         steps.append(step)
         print(f"    {rate:>6} msg/s: p50 {step.p50:8.2f} ms  p99 {step.p99:9.2f} ms  "
@@ -438,6 +454,24 @@ class Bench:
                         "--rate", "200", "--nonblocking", "--output", str(out)],
                        base_env(), self.workdir / f"py-spy-{name}.log")
 
+    def project_server(self, name: str, port: int, data: Path, *, counsellors: int,
+                       redis: bool, prepare: bool = True, extra: tuple[str, ...] = ()) -> Process:
+        """`bench.serve_project` on `port`, its database and sessions in `data`; a second
+        process on the same `data` (and Redis) serves the first one's (`prepare=False`)."""
+        data.mkdir(exist_ok=True)
+        env = base_env()
+        # Every bench visitor connects from 127.0.0.1: the per-client socket cap (20 in
+        # production, virtualcite/connection_cap.py) would refuse all but the first ones.
+        env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1", MAX_SOCKETS_PER_CLIENT="0",
+                   PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+        if redis:
+            env["REDIS_URL"] = self.redis_url
+        command = [sys.executable, "-m", "bench.serve_project", "--port", str(port),
+                   "--counsellors", str(counsellors), "--sessions", str(data / "sessions.json"),
+                   "--frame-limit", self.args.frame_limit]
+        command += [*extra] + ([] if prepare else ["--no-prepare"])
+        return Process(command, env, self.workdir / f"{name}.log")
+
     async def run_target(self, target: str) -> Result:
         port = free_port()
         stats = Stats()
@@ -449,20 +483,13 @@ class Bench:
                               "bench.tutorial_asgi:application"], env,
                              self.workdir / f"{target}.log")
         else:
-            data = self.workdir / target
-            data.mkdir(exist_ok=True)
-            # Every bench visitor connects from 127.0.0.1: the per-client socket cap (20 in
-            # production, virtualcite/connection_cap.py) would refuse all but the first ones.
-            env.update(VIRTUALCITE_DATA_DIR=str(data), DEBUG="1", MAX_SOCKETS_PER_CLIENT="0",
-                       PYTHONPATH=str(Path(__file__).resolve().parent.parent))
             if target.startswith("project-redis"):
                 self.flush_redis()
-                env["REDIS_URL"] = self.redis_url
+            data = self.workdir / target
             sessions = data / "sessions.json"
-            server = Process([sys.executable, "-m", "bench.serve_project", "--port", str(port),
-                              "--counsellors", str(self.args.pairs), "--sessions", str(sessions),
-                              "--frame-limit", self.args.frame_limit], env,
-                             self.workdir / f"{target}.log")
+            server = self.project_server(target, port, data, counsellors=self.args.pairs,
+                                         redis=target.startswith("project-redis"))
+        servers, ports = [server], [port]
         spy: Process | None = None
         pairs: list[Pair] = []
         stop = asyncio.Event()
@@ -470,19 +497,27 @@ class Bench:
         try:
             wait_served(port, alive=server.alive, log=server.log, timeout=90,
                         path=None if target.startswith("tutorial") else "/healthz")
+            if target == "project-redis-2":  # a second process on the same Redis and data
+                ports.append(free_port())
+                servers.append(self.project_server(f"{target}-b", ports[1], data,
+                                                   counsellors=self.args.pairs, redis=True,
+                                                   prepare=False))
+                wait_served(ports[1], alive=servers[1].alive, log=servers[1].log, timeout=90,
+                            path="/healthz")
             if target.startswith("tutorial"):
                 pairs = await asyncio.wait_for(tutorial_pairs(port, self.args.pairs, stats),
                                                SETUP_TIMEOUT)
             else:
                 cookies = json.loads(sessions.read_text())
-                pairs = await asyncio.wait_for(project_pairs(port, cookies, stats), SETUP_TIMEOUT)
+                pairs = await asyncio.wait_for(project_pairs(ports, cookies, stats),
+                                               SETUP_TIMEOUT)
                 clients = [c for p in pairs for c in (p.visitor, p.counsellor)]
                 beat = asyncio.create_task(heartbeat(clients, '{"type": "ping"}', stop))
             await asyncio.sleep(1.0)  # let the setup's lobby broadcasts settle
             spy = self.profile(server, target)
             before = os.getloadavg()[0]
             steps = await measure(pairs, stats, self.args.rates, self.args.seconds,
-                                 server.popen.pid)
+                                  tuple(s.popen.pid for s in servers))
             load = f"{before:.1f} → {os.getloadavg()[0]:.1f}"
             print(f"    load average (1 min) before → after: {load}", flush=True)
             return Result(target, steps, load)
@@ -500,7 +535,8 @@ class Bench:
                 for client in (pair.visitor, pair.counsellor):
                     with contextlib.suppress(Exception):
                         await asyncio.wait_for(client.close(), 2)
-            server.stop()
+            for each in servers:
+                each.stop()
 
 
 LABELS = {
@@ -508,6 +544,7 @@ LABELS = {
     "tutorial-pubsub": "tutorial consumer, redis pub/sub layer",
     "project": "project, embedded (no REDIS_URL)",
     "project-redis": "project, REDIS_URL (pub/sub layer + redis store)",
+    "project-redis-2": "project, REDIS_URL, two processes",
 }
 
 

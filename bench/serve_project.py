@@ -2,6 +2,7 @@
 
     python -m bench.serve_project --port N --counsellors 50 --sessions out.json [--frame-limit off]
                                   [--room-capacity 200 --host-session host.json]
+                                  [--queue-capacity 1000] [--no-prepare]
 
 Environment as for `virtualcite serve` (VIRTUALCITE_DATA_DIR, DEBUG=1, optional REDIS_URL).
 Before serving, it loads the demo data, creates counsellors `bench000`.. (pole find-a-job,
@@ -10,7 +11,8 @@ capacity 1) in the bench's own database, logs each in with a Django session (coo
 `--room-capacity` seats that many in the demo room `club-reconversion` and `--host-session`
 writes the session cookie of its facilitator, the demo's `nadia`. Then it runs
 `virtualcite serve --port N` in this process: without `--demo`, which would load the demo
-again and put the room's capacity back to the demo's.
+again and put the room's capacity back to the demo's. `--no-prepare` serves what an
+earlier process prepared in the same data directory (a second process, `bench.burst`).
 
 `--frame-limit off` raises the per-socket token bucket (5 frames/s, burst 15, chat/limits.py) so
 that a few dozen pairs can carry thousands of messages/s; the bucket is still consulted on
@@ -36,7 +38,7 @@ def _session_cookie(user: object) -> str:
     return str(client.cookies["sessionid"].value)
 
 
-def _prepare(count: int, sessions_path: str) -> None:
+def _prepare(count: int, sessions_path: str, queue_capacity: int) -> None:
     from django.contrib.auth.models import Group, User
     from django.core.management import call_command
 
@@ -46,6 +48,9 @@ def _prepare(count: int, sessions_path: str) -> None:
     call_command("load_demo")
     group = Group.objects.get(name=Role.COUNSELLOR)
     pole = Pole.objects.get(slug="find-a-job")
+    if queue_capacity:
+        pole.queue_capacity = queue_capacity
+        pole.save()
     institution = PartnerInstitution.objects.first()
     cookies = []
     for index in range(count):
@@ -84,12 +89,18 @@ def main() -> int:
                         help=f"seats in {BENCH_ROOM} (default: the demo's)")
     parser.add_argument("--host-session", default="",
                         help="where to write the session cookie of the room's facilitator")
+    parser.add_argument("--queue-capacity", type=int, default=0,
+                        help="places in find-a-job's queue (default: the demo's)")
+    parser.add_argument("--no-prepare", action="store_true",
+                        help="serve the database another process prepared (a second process "
+                             "on the same REDIS_URL and data directory)")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "virtualcite.settings")
     import django
 
     django.setup()
-    _prepare(args.counsellors, args.sessions)
+    if not args.no_prepare:
+        _prepare(args.counsellors, args.sessions, args.queue_capacity)
     if args.room_capacity or args.host_session:
         if not (args.room_capacity and args.host_session):
             parser.error("--room-capacity and --host-session go together")

@@ -177,17 +177,21 @@ STORAGES = {
 if REDIS:
     from virtualcite.redis_target import cache_settings, channel_layer_host
 
-    # The pub/sub layer: a chat message crosses Redis without ever resting in a key.
+    # The pub/sub layer: a chat message crosses Redis without ever resting in a key
+    # (channels_redis's, publishes batched: virtualcite/realtime/relay_layer.py).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "BACKEND": "virtualcite.realtime.relay_layer.RelayPubSubChannelLayer",
             "CONFIG": {"hosts": [channel_layer_host(REDIS)]},
         }
     }
     # Shared by every process, so the login throttle counts attempts across all of them.
     CACHES = {"default": cache_settings(REDIS)}
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' in-memory layer, its expiry sweep once a second (memory_layer.py says why).
+    CHANNEL_LAYERS = {
+        "default": {"BACKEND": "virtualcite.realtime.memory_layer.EmbeddedChannelLayer"}
+    }
     # axes.W001 warns that a per-process cache miscounts across processes: without Redis
     # the service is one process (docs/architecture.md), so Django's local cache counts right.
     SILENCED_SYSTEM_CHECKS.append("axes.W001")

@@ -10,7 +10,7 @@ import asyncio
 import json
 import secrets
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 import redis
@@ -20,7 +20,7 @@ from chat.core.events import VisitorQueued
 from chat.core.model import DeskState
 from chat.core.testing import join, of_kind
 from tests.redis_server import RedisServer
-from tests.waiting import wait_for
+from tests.waiting import eventually, wait_for
 from virtualcite.realtime.store import redis_scripts as scripts
 from virtualcite.realtime.store.errors import StateCorrupt, StoreBusy, StoreUnavailable
 from virtualcite.realtime.store.redis import RedisStateStore
@@ -85,6 +85,33 @@ async def test_a_lock_left_by_a_dead_process_expires(
 
     assert holders and b"a-killed-process" not in holders  # it waited for the lock to expire
     assert tokens(await store.read()) == ["a"]
+
+
+async def test_a_change_whose_caller_is_cancelled_while_waiting_never_runs(
+    make: Make, client: redis.Redis, namespace: str
+) -> None:
+    # A socket that closes while its join waits behind others: its join is dropped, the
+    # others' still commit, each once.
+    lock = f"vc:{{{namespace}}}:lock"
+    client.set(lock, "another-process", px=300)  # every change waits behind it
+    store = make()
+    first = asyncio.ensure_future(store.mutate(lambda state: join(state, "a", "emploi",
+                                                                  now=NOW)))
+
+    def queued() -> Awaitable[int]:
+        return asyncio.sleep(0, len(store._waiting))
+
+    await eventually(queued, lambda n: n == 0, what="a's change taken, waiting for the lock")
+    waiting = [asyncio.ensure_future(store.mutate(
+        lambda state, t=token: join(state, t, "emploi", now=NOW))) for token in "bcd"]
+    await eventually(queued, lambda n: n == 3, what="b, c and d to queue behind it")
+    waiting[1].cancel()
+
+    await first
+    await asyncio.gather(waiting[0], waiting[2])
+    with pytest.raises(asyncio.CancelledError):
+        await waiting[1]
+    assert sorted(tokens(await store.read())) == ["a", "b", "d"]
 
 
 async def test_a_lock_held_too_long_gives_store_busy(

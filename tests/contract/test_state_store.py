@@ -136,6 +136,39 @@ async def test_concurrent_mutations_lose_no_update(
     assert sorted(sample.keys(await stores[1].read())) == sorted(f"k{n}" for n in range(200))
 
 
+async def test_concurrent_changes_each_get_their_own_outcome_in_order(
+    make_store: StoreFactory, sample: Sample
+) -> None:
+    # Changes that arrive together (a burst of joins) may commit together: each still sees
+    # the ones before it, gets its own result, and one that raises leaves no trace.
+    store = make_store()
+    await store.mutate(lambda state: sample.add(state, "seed", NOW))
+    seen: dict[int, list[str]] = {}
+
+    def change(number: int) -> Any:
+        def run(state: Any) -> Any:
+            seen[number] = sorted(sample.keys(state))
+            sample.add(state, f"k{number}", NOW + number)
+            if number % 3 == 1:
+                raise LookupError(f"refused {number}")
+            return number
+        return run
+
+    outcomes = await asyncio.gather(*(store.mutate(change(n)) for n in range(9)),
+                                    return_exceptions=True)
+
+    for number, outcome in enumerate(outcomes):
+        if number % 3 == 1:
+            assert isinstance(outcome, LookupError) and str(outcome) == f"refused {number}"
+        else:
+            assert outcome == number
+    kept = [f"k{n}" for n in range(9) if n % 3 != 1]
+    assert sorted(sample.keys(await store.read())) == sorted(["seed", *kept])
+    # Each change saw exactly the ones before it that were kept.
+    for number in range(9):
+        assert seen[number] == sorted(["seed", *(f"k{n}" for n in range(number) if n % 3 != 1)])
+
+
 async def test_every_redis_key_has_a_ttl(
     store: StateStore[Any], store_kind: str, sample: Sample, request: pytest.FixtureRequest
 ) -> None:

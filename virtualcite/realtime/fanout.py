@@ -78,9 +78,11 @@ class Relayed(LayerMessage):
     """A frame `deliver` wrote to this process's sockets, for the sockets of the others."""
 
     kind: ClassVar[str] = "realtime.relay"
+    # The sending process (PROCESS_ID). First, so a serialised one starts with it and this
+    # process drops its own copies unread (virtualcite/realtime/relay_layer.py).
+    origin: str
     text: str  # the frame, encoded once
     skip: str | None  # the channel name of a socket that must not get it (the sender's)
-    origin: str  # the sending process (PROCESS_ID)
 
 
 async def deliver(group: str, frame: BaseModel, *, skip: str | None = None) -> None:

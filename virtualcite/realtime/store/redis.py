@@ -103,6 +103,54 @@ class _InDoubt:
     changes: Changes
 
 
+@dataclass(slots=True)
+class _Waiting:
+    """A change waiting for this process's lock, and where its result goes."""
+
+    change: Callable[[Any], Any]
+    outcome: asyncio.Future[Any]
+
+
+def _outcome_read(outcome: asyncio.Future[Any]) -> None:
+    """Mark an outcome nobody awaits any more as read (asyncio would log it otherwise)."""
+    if not outcome.cancelled():
+        outcome.exception()
+
+
+class _Batch:
+    """Changes run as one: each on the state the ones before it left, each its own outcome.
+
+    A change that raises must leave no trace while the others stay: the state goes back to
+    the last commit and the changes before it run again (changes are re-runnable: a store
+    already runs them again after a conflict). The batch itself never raises, so a
+    refusal commits nothing of its own but lets the others commit.
+    """
+
+    def __init__(self, batch: list[_Waiting], mirror: Mirror[Any]) -> None:
+        self.batch, self.mirror = batch, mirror
+        self.outcomes: list[tuple[bool, Any]] = []
+
+    def run(self, state: Any) -> None:
+        self.outcomes = []
+        for index, entry in enumerate(self.batch):
+            try:
+                self.outcomes.append((True, entry.change(state)))
+            except Exception as error:
+                self.mirror.revert(state, self.mirror.diff(state))
+                for earlier in range(index):
+                    if self.outcomes[earlier][0]:
+                        self.outcomes[earlier] = (True, self.batch[earlier].change(state))
+                self.outcomes.append((False, error))
+
+    def settle(self) -> None:
+        """Hand each change its outcome, in the batch's order."""
+        for entry, (ok, value) in zip(self.batch, self.outcomes, strict=True):
+            if ok:
+                entry.outcome.set_result(value)
+            else:
+                entry.outcome.set_exception(value)
+
+
 class _Conflict(Exception):
     """Another write happened between reading the version and committing."""
 
@@ -162,28 +210,84 @@ class RedisStateStore(StateStore[S]):
         # Whether to try the next mutation on the cache without the lock (see module doc).
         self._optimistic = True
         self._local = asyncio.Lock()
+        self._waiting: list[_Waiting] = []  # changes queued for `_local` (see `mutate`)
+        self._committer: asyncio.Future[None] | None = None
 
     async def mutate(self, change: Callable[[S], T]) -> T:
-        async with self._local:
-            token = secrets.token_hex(16)
-            in_doubt: list[_InDoubt] = []
-            conflicts = 0
-            try:
-                while True:
-                    try:
-                        return await self._retrying(
-                            lambda: self._attempt(change, token, in_doubt)
-                        )
-                    except _Conflict:
-                        conflicts += 1
-                        if conflicts >= _MAX_CONFLICTS:
-                            raise StoreBusy(f"{conflicts} write conflicts in a row") from None
-            finally:
-                if in_doubt:
-                    # Gave up without learning whether the last commit happened: drop it from
-                    # the cache and force a reload, so Redis decides what the state is.
-                    self._mirror.revert(self._state, in_doubt.pop().changes)
-                    self._version = None
+        """Run `change` atomically; changes that queued meanwhile commit together.
+
+        While one mutation holds this process's lock, the ones that arrive wait; then one
+        task (`_commit_waiting`) takes every waiting change and runs them one after the
+        other, in arrival order, as one mutation: one lock, one catch-up and one `COMMIT`
+        for the batch instead of a round trip or two each (a burst of joins on two processes
+        queued for the lock one by one: docs/benchmarks.md, "Routing under a burst"). Each
+        change still sees the changes before it and gets its own result or exception; a
+        change that raises is undone alone (`_Batch`). A caller cancelled before its change
+        was taken drops it; after, the change runs with its batch (as a change cancelled
+        mid-commit may have committed).
+        """
+        entry = _Waiting(change, asyncio.get_running_loop().create_future())
+        self._waiting.append(entry)
+        if self._committer is None or self._committer.done():
+            self._committer = asyncio.ensure_future(self._commit_waiting())
+        try:
+            # Shielded: a caller cancelled (its socket closed) must not cancel the batch
+            # that carries the changes of others.
+            return typing.cast(T, await asyncio.shield(entry.outcome))
+        except asyncio.CancelledError:
+            if entry in self._waiting:  # not taken into a batch yet: it never runs
+                self._waiting.remove(entry)
+            else:  # it runs with its batch; nobody reads its outcome
+                entry.outcome.add_done_callback(_outcome_read)
+            raise
+
+    async def _commit_waiting(self) -> None:
+        """The one task per store that runs the waiting changes, a batch at a time."""
+        while self._waiting:
+            async with self._local:
+                batch, self._waiting = self._waiting, []
+                await self._run_batch(batch)
+
+    async def _run_batch(self, batch: list[_Waiting]) -> None:
+        runner = _Batch(batch, self._mirror)
+        try:
+            if len(batch) == 1:
+                only = batch[0]
+                only.outcome.set_result(await self._mutate(only.change))
+                return
+            await self._mutate(runner.run)
+        except Exception as error:
+            for entry in batch:
+                if not entry.outcome.done():
+                    entry.outcome.set_exception(error)
+            return
+        except BaseException:  # the loop is closing: nobody will get an outcome
+            for entry in batch:
+                entry.outcome.cancel()
+            raise
+        runner.settle()
+
+    async def _mutate(self, change: Callable[[S], T]) -> T:
+        """One mutation, holding this process's lock (the one before batching, unchanged)."""
+        token = secrets.token_hex(16)
+        in_doubt: list[_InDoubt] = []
+        conflicts = 0
+        try:
+            while True:
+                try:
+                    return await self._retrying(
+                        lambda: self._attempt(change, token, in_doubt)
+                    )
+                except _Conflict:
+                    conflicts += 1
+                    if conflicts >= _MAX_CONFLICTS:
+                        raise StoreBusy(f"{conflicts} write conflicts in a row") from None
+        finally:
+            if in_doubt:
+                # Gave up without learning whether the last commit happened: drop it from
+                # the cache and force a reload, so Redis decides what the state is.
+                self._mirror.revert(self._state, in_doubt.pop().changes)
+                self._version = None
 
     async def read(self) -> S:
         async with self._local:
