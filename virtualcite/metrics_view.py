@@ -14,7 +14,6 @@ rooms/metrics.py); either failing leaves only its own gauges out.
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 
 from django.conf import settings
@@ -27,7 +26,7 @@ from redis.exceptions import RedisError
 from chat.metrics import desk_load_collector
 from rooms.metrics import room_load_collector
 from virtualcite.health import has_operator_token
-from virtualcite.proxy import client_address
+from virtualcite.proxy import client_address, is_trusted
 from virtualcite.realtime.metrics import loop_lag
 from virtualcite.realtime.store.errors import StoreError
 
@@ -62,11 +61,5 @@ def may_scrape(request: HttpRequest) -> bool:
     scope = getattr(request, "scope", None)
     if not networks or scope is None:
         return False
-    address = client_address(scope, settings.TRUSTED_PROXIES)
-    if address is None:
-        return False
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+    # The same test as a trusted proxy's: an IP literal inside one of the networks.
+    return is_trusted(client_address(scope, settings.TRUSTED_PROXIES), networks)
