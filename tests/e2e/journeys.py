@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import secrets
+import time
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
+
+import pytest
+import websockets
 
 from rooms.frames import ROOM_SERVER_FRAMES
-from tests.e2e.live_server import LiveServer
 from tests.e2e.ws_client import WsClient, login_cookie
 
 
-async def visitor_on(server: LiveServer) -> WsClient:
+class Site(Protocol):
+    """Where pages connect: a live server, nginx in front of some, a compose stack."""
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def ws_url(self) -> str: ...
+
+
+async def visitor_on(server: Site) -> WsClient:
     """A new visitor's page, welcomed (no token yet)."""
     client = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
     await client.send(type="hello", token=None)
@@ -17,7 +34,7 @@ async def visitor_on(server: LiveServer) -> WsClient:
     return client
 
 
-async def counsellor_on(server: LiveServer, username: str, poles: list[str] | None = None, *,
+async def counsellor_on(server: Site, username: str, poles: list[str] | None = None, *,
                         capacity: int = 2) -> WsClient:
     """A logged-in counsellor's desk, on shift for ``poles`` when given."""
     cookie = await asyncio.to_thread(login_cookie, server.url, username)
@@ -31,7 +48,7 @@ async def counsellor_on(server: LiveServer, username: str, poles: list[str] | No
     return client
 
 
-async def queued(server: LiveServer, pole: str) -> WsClient:
+async def queued(server: Site, pole: str) -> WsClient:
     """A new visitor waiting in ``pole``'s queue."""
     guest = await visitor_on(server)
     await guest.send(type="join", pole=pole)
@@ -49,7 +66,7 @@ async def accept_offer(counsellor: WsClient, guest: WsClient) -> str:
     return conversation
 
 
-async def room_host_on(server: LiveServer, room: str, username: str = "nadia") -> WsClient:
+async def room_host_on(server: Site, room: str, username: str = "nadia") -> WsClient:
     """A facilitator's page of ``room``, welcomed (the room as it was: not opened here)."""
     cookie = await asyncio.to_thread(login_cookie, server.url, username)
     client = await WsClient.open(f"{server.ws_url}/ws/room/{room}/host/", origin=server.url,
@@ -59,7 +76,7 @@ async def room_host_on(server: LiveServer, room: str, username: str = "nadia") -
     return client
 
 
-async def room_joined(server: LiveServer, room: str) -> tuple[WsClient, dict[str, object]]:
+async def room_joined(server: Site, room: str) -> tuple[WsClient, dict[str, object]]:
     """A participant who joined ``room``, and their place (``me``)."""
     client = await WsClient.open(f"{server.ws_url}/ws/room/{room}/", origin=server.url,
                                  frames=ROOM_SERVER_FRAMES)
@@ -68,3 +85,46 @@ async def room_joined(server: LiveServer, room: str) -> tuple[WsClient, dict[str
     await client.send(type="join")
     me: dict[str, object] = (await client.expect("room_welcome"))["me"]
     return client, me
+
+
+async def exchange(visitor: WsClient, counsellor: WsClient, conversation: str,
+                   label: str) -> list[str]:
+    """One message each way, each acknowledged to its sender and received by the other end;
+    returns the two texts."""
+    texts = []
+    for sender, receiver, side in ((visitor, counsellor, "visitor"),
+                                   (counsellor, visitor, "counsellor")):
+        text = f"{label} from the {side} {secrets.token_hex(6)}"
+        client_id = secrets.token_hex(4)
+        await sender.send(type="message", conversation=conversation, text=text,
+                          client_id=client_id)
+        await sender.expect("message", client_id=client_id)  # the acknowledgement
+        received = await receiver.expect("message", sender=side)
+        assert text in received["html"], f"{label}: the {side}'s message did not arrive"
+        texts.append(text)
+    return texts
+
+
+async def drained(client: WsClient, *, until: float) -> list[dict[str, Any]]:
+    """Every frame the socket receives until the monotonic moment `until`."""
+    seen = len(client.seen)
+    with contextlib.suppress(AssertionError, TimeoutError):
+        await client.expect("nothing-is-of-this-type", timeout=until - time.monotonic())
+    return client.seen[seen:]
+
+
+async def dropped(client: WsClient) -> None:
+    """Wait for the socket to end (nginx closes it once its daphne is gone)."""
+    with pytest.raises(websockets.ConnectionClosed):
+        while True:
+            await asyncio.wait_for(client.socket.recv(), 10)
+
+
+@contextlib.asynccontextmanager
+async def closing(clients: list[WsClient]) -> AsyncIterator[None]:
+    try:
+        yield
+    finally:
+        for client in clients:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(client.close(), 5)

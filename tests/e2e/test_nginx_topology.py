@@ -18,18 +18,17 @@ address that leaked; a canary in the messages does the same for their text.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-import websockets
 
+from tests.e2e.journeys import closing, drained, dropped, exchange
 from tests.e2e.live_server import LiveServer, start_two_daphnes
 from tests.e2e.ws_client import WsClient, login_cookie
 from tests.nginx_server import EXECUTABLE, MISSING, UPSTREAM_HEADER, NginxServer
@@ -137,49 +136,6 @@ async def desk_through(topology: Topology, cookie: str, *, source: str,
     await client.send(type="hello")
     await client.expect("staff_welcome")
     return client
-
-
-async def exchange(visitor: WsClient, counsellor: WsClient, conversation: str,
-                   label: str) -> list[str]:
-    """One message each way, each acknowledged to its sender and received by the other end;
-    returns the two texts."""
-    texts = []
-    for sender, receiver, side in ((visitor, counsellor, "visitor"),
-                                   (counsellor, visitor, "counsellor")):
-        text = f"{label} from the {side} {secrets.token_hex(6)}"
-        client_id = secrets.token_hex(4)
-        await sender.send(type="message", conversation=conversation, text=text,
-                          client_id=client_id)
-        await sender.expect("message", client_id=client_id)  # the acknowledgement
-        received = await receiver.expect("message", sender=side)
-        assert text in received["html"], f"{label}: the {side}'s message did not arrive"
-        texts.append(text)
-    return texts
-
-
-async def drained(client: WsClient, *, until: float) -> list[dict[str, Any]]:
-    """Every frame the socket receives until the monotonic moment `until`."""
-    seen = len(client.seen)
-    with contextlib.suppress(AssertionError, TimeoutError):
-        await client.expect("nothing-is-of-this-type", timeout=until - time.monotonic())
-    return client.seen[seen:]
-
-
-async def dropped(client: WsClient) -> None:
-    """Wait for the socket to end (nginx closes it once its daphne is gone)."""
-    with pytest.raises(websockets.ConnectionClosed):
-        while True:
-            await asyncio.wait_for(client.socket.recv(), 10)
-
-
-@contextlib.asynccontextmanager
-async def closing(clients: list[WsClient]) -> AsyncIterator[None]:
-    try:
-        yield
-    finally:
-        for client in clients:
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(client.close(), 5)
 
 
 @pytest.mark.parametrize("killed", ["counsellor", "visitor"])

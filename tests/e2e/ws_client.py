@@ -29,11 +29,21 @@ class _FromAddress(urllib.request.HTTPHandler):
         return self.do_open(bound, req)
 
 
+class _LocalhostIsSecure(http.cookiejar.DefaultCookiePolicy):
+    """A browser's rule: http://localhost is a secure context, where `Secure` cookies (every
+    cookie with DEBUG off) are sent; the standard library sends them over https only."""
+
+    def return_ok_secure(self, cookie: http.cookiejar.Cookie,
+                         request: urllib.request.Request) -> bool:
+        host = urllib.parse.urlsplit(request.get_full_url()).hostname
+        return host == "localhost" or bool(super().return_ok_secure(cookie, request))
+
+
 def login_cookie(base_url: str, username: str, password: str = "demo", *,
                  source: str | None = None) -> str:
     """Log in through the /login/ page like a browser, from `source` when given (a loopback
     address); returns the Cookie header value."""
-    jar = http.cookiejar.CookieJar()
+    jar = http.cookiejar.CookieJar(policy=_LocalhostIsSecure())
     handlers: list[urllib.request.BaseHandler] = [urllib.request.HTTPCookieProcessor(jar)]
     if source:
         handlers.append(_FromAddress(source))
