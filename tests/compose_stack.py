@@ -25,7 +25,9 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from tests.e2e.ws_client import login_cookie
 from tests.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,23 @@ SERVICES = ("python", "redis", "postgres", "nginx")
 # them too, so that apt and pip inside a build reach the registries the host reaches.
 LOCAL_AUTHORITIES = Path("/usr/local/share/ca-certificates")
 BUILD_SECONDS = 900
+
+# A counsellor account as a manager would make it in the admin: not a demo account, whose
+# logins are refused with DEBUG off. Run inside an app container, Django set up.
+CREATE_COUNSELLOR = """
+import sys
+import django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from virtualcite.models import PartnerInstitution, Pole, Role, StaffProfile
+username, password = sys.argv[1:3]
+user = get_user_model().objects.create_user(username, password=password)
+user.groups.set([Group.objects.get(name=Role.COUNSELLOR.value)])
+profile = StaffProfile.objects.create(user=user, display_name="Lou",
+                                      institution=PartnerInstitution.objects.first())
+profile.poles.set(Pole.objects.filter(slug="find-a-job"))
+"""
 
 
 def _run(*command: str, timeout: float = 120, check: bool = True,
@@ -117,6 +136,17 @@ class ComposeStack:
     port: int
     env_file: Path
     operator_token: str
+    # deploy/compose.yaml, then these files of deploy/ over it (compose.sentinel.yaml), each
+    # with its stand-ins file.
+    overlays: tuple[str, ...] = ()
+
+    def files(self) -> list[str]:
+        names = ["compose.yaml", *self.overlays]
+        stand_ins = ["stand_ins.yaml", *(f"stand_ins.{name.removeprefix('compose.')}"
+                                         for name in self.overlays)]
+        return [argument for deployed, stand_in in zip(names, stand_ins, strict=True)
+                for argument in ("--file", str(DEPLOY / deployed),
+                                 "--file", str(STAND_INS / stand_in))]
 
     @property
     def url(self) -> str:
@@ -133,9 +163,8 @@ class ComposeStack:
 
     def compose(self, *arguments: str, timeout: float = 120,
                 check: bool = True) -> subprocess.CompletedProcess[str]:
-        return _run("docker", "compose", "--project-name", self.project,
-                    "--file", str(DEPLOY / "compose.yaml"),
-                    "--file", str(STAND_INS / "stand_ins.yaml"), *arguments,
+        return _run("docker", "compose", "--project-name", self.project, *self.files(),
+                    *arguments,
                     timeout=timeout, check=check,
                     env={"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin",
                          "HOME": str(Path.home()),
@@ -151,11 +180,24 @@ class ComposeStack:
         """Every service running and healthy again (after a test killed or stopped some)."""
         self.compose("up", "--detach", "--wait", "--wait-timeout", "300", timeout=400)
 
-    def containers(self, service: str) -> list[str]:
-        """The running containers of `service`, by name, in a stable order."""
-        listed = self.compose("ps", "--format", "json", service).stdout
+    def containers(self, *services: str, stopped: bool = False) -> list[str]:
+        """The running (or all) containers of `services`, by name, in a stable order."""
+        listed = self.compose("ps", *(["--all"] if stopped else []), "--format", "json",
+                              *services).stdout
         rows = [json.loads(line) for line in listed.splitlines() if line.strip()]
         return sorted(row["Name"] for row in rows)
+
+    @staticmethod
+    def inspect(container: str) -> dict[str, Any]:
+        inspected: list[dict[str, Any]] = json.loads(ComposeStack.docker("inspect", container))
+        return inspected[0]
+
+    def counsellor_cookie(self) -> str:
+        """A new counsellor of `find-a-job`, made as a manager would (not a demo account, whose
+        logins are refused with DEBUG off), logged in through nginx: their Cookie header."""
+        username, password = f"lou-{secrets.token_hex(3)}", secrets.token_urlsafe(16)
+        self.exec("app", "python", "-c", CREATE_COUNSELLOR, username, password)
+        return login_cookie(self.url, username, password)
 
     def exec(self, service: str, *command: str, timeout: float = 120) -> str:
         return self.compose("exec", "-T", service, *command, timeout=timeout).stdout
@@ -169,12 +211,13 @@ class ComposeStack:
 
 
 @contextlib.contextmanager
-def compose_stack(directory: Path) -> Iterator[ComposeStack]:
-    """The stand-ins built, the stack up and healthy; taken down with its volume afterwards."""
+def compose_stack(directory: Path, overlays: tuple[str, ...] = ()) -> Iterator[ComposeStack]:
+    """The stand-ins built, the stack up and healthy; taken down with its volume afterwards.
+    One at a time: compose.yaml fixes its network's range."""
     build_stand_ins()
     env_file, token = environment_file(directory)
     stack = ComposeStack(project=f"virtualcite-test-{secrets.token_hex(3)}", port=free_port(),
-                         env_file=env_file, operator_token=token)
+                         env_file=env_file, operator_token=token, overlays=overlays)
     try:
         stack.up()
         yield stack

@@ -15,6 +15,11 @@ import websockets
 from rooms.frames import ROOM_SERVER_FRAMES
 from tests.e2e.ws_client import WsClient, login_cookie
 
+# The page's own wait for a refused message (service_unavailable) to be sent again, and how
+# long a journey across a Redis failover waits for a message to pass.
+RESEND_SECONDS = 0.5
+DELIVERY_TIMEOUT = 30.0
+
 
 class Site(Protocol):
     """Where pages connect: a live server, nginx in front of some, a compose stack."""
@@ -128,3 +133,35 @@ async def closing(clients: list[WsClient]) -> AsyncIterator[None]:
         for client in clients:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(client.close(), 5)
+
+
+async def deliver(sender: WsClient, receiver: WsClient, text: str, **frame: str) -> None:
+    """Send `text` until the other side receives it, as the page does: a message refused
+    while the channel layer settles (`service_unavailable`) is sent again."""
+    deadline = asyncio.get_running_loop().time() + DELIVERY_TIMEOUT
+    attempt = 0
+    while True:
+        attempt += 1
+        client_id = f"m{attempt}"
+        await sender.send(type="message", text=text, client_id=client_id, **frame)
+        answer = await sender.expect_any(("message", "error"), timeout=DELIVERY_TIMEOUT)
+        if answer["type"] == "message" and answer["client_id"] == client_id:
+            received = await receiver.expect("message", timeout=DELIVERY_TIMEOUT)
+            assert text in received["html"]
+            return
+        assert (answer.get("code"), answer.get("client_id")) == ("service_unavailable",
+                                                                  client_id), answer
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{text!r} still refused after {DELIVERY_TIMEOUT} s")
+        await asyncio.sleep(RESEND_SECONDS)
+
+
+async def place_of(server: Site, token: str) -> tuple[str, int | None]:
+    """What a page reloaded with `token` is shown: its status and its place."""
+    page = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
+    try:
+        await page.send(type="hello", token=token)
+        state = (await page.expect("welcome", timeout=DELIVERY_TIMEOUT))["state"]
+    finally:
+        await page.close()
+    return state["status"], state["position"]

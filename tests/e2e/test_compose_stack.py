@@ -19,18 +19,16 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import secrets
 import time
 import urllib.request
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import websockets
 
 from tests.compose_stack import ComposeStack, compose_stack, unavailable
 from tests.e2e.journeys import accept_offer, closing, drained, exchange, visitor_on
-from tests.e2e.ws_client import WsClient, login_cookie
+from tests.e2e.ws_client import WsClient
 
 pytestmark = [pytest.mark.compose, pytest.mark.timeout(1500)]
 
@@ -39,24 +37,6 @@ QUIET_POLE = "discover-jobs"  # open all day in the demo, and nobody here is on 
 LEASE_SECONDS = 20.0  # DeskConfig.lease_ttl
 STEP_SECONDS = 2.0  # chat/presence.py MAINTAIN_SECONDS: the last renewal is at most this old
 SERVICE_RESTART = 1012  # docs/protocol.md, "A process stopping"
-# A counsellor account as a manager would make it in the admin: not a demo account, whose
-# logins are refused with DEBUG off. Run inside an app container, Django set up.
-CREATE_COUNSELLOR = """
-import sys
-import django
-django.setup()
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-from virtualcite.models import PartnerInstitution, Pole, Role, StaffProfile
-username, password = sys.argv[1:3]
-user = get_user_model().objects.create_user(username, password=password)
-user.groups.set([Group.objects.get(name=Role.COUNSELLOR.value)])
-profile = StaffProfile.objects.create(user=user, display_name="Lou",
-                                      institution=PartnerInstitution.objects.first())
-profile.poles.set(Pole.objects.filter(slug="find-a-job"))
-"""
-
-
 @pytest.fixture(scope="module")
 def running_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ComposeStack]:
     reason = unavailable()
@@ -79,18 +59,6 @@ def get(stack: ComposeStack, path: str, **headers: str) -> tuple[int, str]:
     request = urllib.request.Request(f"{stack.url}{path}", headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:  # nosec B310: the test's URL
         return response.status, response.read().decode()
-
-
-def inspect(container: str) -> dict[str, Any]:
-    answer = ComposeStack.docker("inspect", container)
-    inspected: list[dict[str, Any]] = json.loads(answer)
-    return inspected[0]
-
-
-def counsellor_cookie(stack: ComposeStack) -> str:
-    username, password = f"lou-{secrets.token_hex(3)}", secrets.token_urlsafe(16)
-    stack.exec("app", "python", "-c", CREATE_COUNSELLOR, username, password)
-    return login_cookie(stack.url, username, password)
 
 
 async def replica_lost(clients: list[WsClient], *, timeout: float = 20) -> WsClient:
@@ -127,7 +95,7 @@ def test_the_stack_serves_healthy_unprivileged_replicas_behind_nginx(
     replicas = stack.containers("app")
     assert len(replicas) == 2
     for replica in replicas:
-        state = inspect(replica)
+        state = ComposeStack.inspect(replica)
         assert state["State"]["Health"]["Status"] == "healthy"
         assert state["Config"]["User"] == "virtualcite:virtualcite"
     assert stack.exec("app", "id", "-u").strip() == "10001"
@@ -154,7 +122,7 @@ def test_the_stack_serves_healthy_unprivileged_replicas_behind_nginx(
 
 async def test_a_conversation_through_nginx_survives_the_kill_of_a_replica(
         stack: ComposeStack) -> None:
-    cookie = await asyncio.to_thread(counsellor_cookie, stack)
+    cookie = await asyncio.to_thread(stack.counsellor_cookie)
     clients: list[WsClient] = []
     async with closing(clients):
         # least_conn sends the second socket to the replica the first did not take.
@@ -241,4 +209,4 @@ async def test_a_replica_stopped_for_an_upgrade_drains_its_pages_to_the_other(
         assert welcome["state"]["position"] == places[token]
         await stopping
         # It drained and exited by itself, inside compose's stop_grace_period.
-        assert inspect(stopped)["State"]["ExitCode"] == 0
+        assert ComposeStack.inspect(stopped)["State"]["ExitCode"] == 0

@@ -18,17 +18,21 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.journeys import accept_offer, counsellor_on, queued, visitor_on
+from tests.e2e.journeys import (
+    DELIVERY_TIMEOUT,
+    accept_offer,
+    counsellor_on,
+    deliver,
+    place_of,
+    queued,
+    visitor_on,
+)
 from tests.e2e.live_server import LiveServer, start_two_daphnes
-from tests.e2e.ws_client import WsClient
 from tests.sentinel_cluster import LOG_NAME, SentinelCluster
 
 pytestmark = pytest.mark.redis
 
 POLE = "find-a-job"
-# The page's own wait for a refused message (service_unavailable) to be sent again.
-RESEND_SECONDS = 0.5
-DELIVERY_TIMEOUT = 30.0
 
 
 @pytest.fixture
@@ -38,38 +42,6 @@ def daphnes_on_sentinel(tmp_path: Path, sentinel_cluster: SentinelCluster
     yield servers
     for server in servers:
         server.stop()
-
-
-async def deliver(sender: WsClient, receiver: WsClient, text: str, **frame: str) -> None:
-    """Send `text` until the other side receives it, as the page does: a message refused
-    while the channel layer settles (`service_unavailable`) is sent again."""
-    deadline = asyncio.get_running_loop().time() + DELIVERY_TIMEOUT
-    attempt = 0
-    while True:
-        attempt += 1
-        client_id = f"m{attempt}"
-        await sender.send(type="message", text=text, client_id=client_id, **frame)
-        answer = await sender.expect_any(("message", "error"), timeout=DELIVERY_TIMEOUT)
-        if answer["type"] == "message" and answer["client_id"] == client_id:
-            received = await receiver.expect("message", timeout=DELIVERY_TIMEOUT)
-            assert text in received["html"]
-            return
-        assert (answer.get("code"), answer.get("client_id")) == ("service_unavailable",
-                                                                  client_id), answer
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"{text!r} still refused after {DELIVERY_TIMEOUT} s")
-        await asyncio.sleep(RESEND_SECONDS)
-
-
-async def place_of(server: LiveServer, token: str) -> tuple[str, int | None]:
-    """What a page reloaded with `token` is shown: its status and its place."""
-    page = await WsClient.open(f"{server.ws_url}/ws/visitor/", origin=server.url)
-    try:
-        await page.send(type="hello", token=token)
-        state = (await page.expect("welcome", timeout=DELIVERY_TIMEOUT))["state"]
-    finally:
-        await page.close()
-    return state["status"], state["position"]
 
 
 async def test_the_desk_survives_the_loss_of_the_redis_primary(
