@@ -2,6 +2,8 @@
 
 A shift lies within one day, so the form asks for the day once; the rules themselves are the
 model's (models.py), this form only composes the two moments in the Cité's time zone.
+Validate and save it in one transaction (the rota page and the admin do): validating locks the
+counsellor's row, so that no other shift of theirs is saved between the check and the save.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from virtualcite.models import Pole, StaffProfile
 from virtualcite.roles import counsellor_profiles
-from virtualcite.staffing.models import PlannedShift, poles_errors
+from virtualcite.staffing.models import PlannedShift, lock_counsellor, poles_errors
 from virtualcite.staffing.rota import FIRST_DAY, LAST_DAY
 
 MIDNIGHT = time(0, 0)
@@ -76,6 +78,9 @@ class PlannedShiftForm(forms.ModelForm):
             end_day = day + timedelta(days=1) if ends == MIDNIGHT else day
             self.instance.ends_at = timezone.make_aware(datetime.combine(end_day, ends))
         counsellor, poles = cleaned.get("counsellor"), cleaned.get("poles")
+        if counsellor is not None:
+            # Before the model's overlap check, which runs after this method (_post_clean).
+            lock_counsellor(counsellor.pk)
         if counsellor is not None and poles is not None:
             errors = poles_errors(counsellor=counsellor, poles=poles)
             if errors:

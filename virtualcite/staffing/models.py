@@ -20,6 +20,15 @@ from virtualcite.models import Pole, StaffProfile
 MAX_SHIFT_HOURS = 12
 
 
+def lock_counsellor(counsellor_id: int) -> None:
+    """Hold the counsellor's row until the transaction ends, so that their shifts are checked
+    for overlaps and saved by one writer at a time: two managers planning the same person at
+    once would each pass the check, then both save. Call it inside `transaction.atomic()`.
+    PostgreSQL locks the row; SQLite has no row locks and runs one write transaction at a
+    time, so the window there is between the check and the first write only."""
+    StaffProfile.objects.select_for_update().filter(pk=counsellor_id).exists()
+
+
 class PlannedShiftQuerySet(models.QuerySet["PlannedShift"]):
     def overlapping(self, *, starts_at: datetime, ends_at: datetime) -> PlannedShiftQuerySet:
         """Shifts sharing some time with [starts_at, ends_at): one ending as another starts

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from virtualcite.models import Pole
 from virtualcite.roles import counsellor_profiles
-from virtualcite.staffing.models import PlannedShift, poles_errors
+from virtualcite.staffing.models import PlannedShift, lock_counsellor, poles_errors
 from virtualcite.staffing.rota import WEEK_DAYS, local_midnight, week_start
 
 
@@ -26,13 +26,16 @@ def rota_week_copy(*, onto: date) -> WeekCopy:
     at the same local times. A shift that would break a rule today is skipped, so copying
     twice copies nothing the second time."""
     monday = week_start(onto)
-    source = (PlannedShift.objects
-              .filter(starts_at__gte=local_midnight(monday - timedelta(days=WEEK_DAYS)),
-                      starts_at__lt=local_midnight(monday))
-              .select_related("counsellor").prefetch_related("poles", "counsellor__poles"))
+    source = list(PlannedShift.objects
+                  .filter(starts_at__gte=local_midnight(monday - timedelta(days=WEEK_DAYS)),
+                          starts_at__lt=local_midnight(monday))
+                  .select_related("counsellor").prefetch_related("poles", "counsellor__poles"))
     counsellors = set(counsellor_profiles().values_list("pk", flat=True))
     copied = skipped = 0
     with transaction.atomic():
+        # In one order, so that two copies at once wait for each other instead of deadlocking.
+        for counsellor_id in sorted({shift.counsellor_id for shift in source}):
+            lock_counsellor(counsellor_id)
         for shift in source:
             poles = list(shift.poles.all())
             copy = PlannedShift(counsellor=shift.counsellor,

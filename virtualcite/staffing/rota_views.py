@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -65,8 +66,12 @@ def shift_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _save_or_show(request: HttpRequest, form: PlannedShiftForm) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        shift = form.save()
+    shift = None
+    if request.method == "POST":
+        with transaction.atomic():  # the form's checks hold the counsellor until saved
+            if form.is_valid():
+                shift = form.save()
+    if shift is not None:
         messages.success(request, _("The shift of %(name)s is planned.")
                          % {"name": shift.counsellor.display_name})
         return HttpResponseRedirect(_week_url(timezone.localtime(shift.starts_at).date()))
