@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from virtualcite.opening import OpeningWindow, is_open_at, next_opening
+from virtualcite.opening import OpeningWindow, is_open_at, is_open_during, next_opening
 from virtualcite.realtime.limits import MAX_MESSAGE_CHARS
 
 # Generous enough for a busy afternoon at a large Cité; a manager lowers it in the admin.
@@ -132,6 +132,12 @@ class Pole(models.Model):
         return is_open_at(
             moment, self.opening_windows(), self.closed_dates_set(start=moment.date())
         )
+
+    def is_open_during(self, start: datetime, end: datetime) -> bool:
+        """Whether the pole is open at some moment of [start, end), a span within one day."""
+        start, end = timezone.localtime(start), timezone.localtime(end)
+        return is_open_during(start, end, self.opening_windows(),
+                              self.closed_dates_set(start=start.date()))
 
     def next_opening(self, at: datetime | None = None) -> datetime | None:
         moment = timezone.localtime(at)

@@ -45,6 +45,24 @@ def is_open_at(
     return False
 
 
+def is_open_during(
+    start: datetime, end: datetime, windows: Iterable[OpeningWindow],
+    closed_days: frozenset[date]
+) -> bool:
+    """Whether some moment of [start, end) falls inside an opening window; both aware, in the
+    Cité's time zone, and on one day (`end` at most its midnight), as a planned shift is."""
+    day = start.date()
+    if day in closed_days:
+        return False
+    for window in windows:
+        if window.weekday != day.weekday():
+            continue
+        opens, closes = _bounds(day, window, start.tzinfo)
+        if opens < end and start < closes:
+            return True
+    return False
+
+
 def next_opening(
     moment: datetime, windows: Iterable[OpeningWindow], closed_days: frozenset[date]
 ) -> datetime | None:

@@ -16,9 +16,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from virtualcite.models import PartnerInstitution, Pole, Role, StaffProfile
+from virtualcite.models import (
+    ClosedDate,
+    OpeningHours,
+    PartnerInstitution,
+    Pole,
+    Role,
+    StaffProfile,
+)
 from virtualcite.staffing.forms import PlannedShiftForm
-from virtualcite.staffing.models import PlannedShift, poles_errors
+from virtualcite.staffing.models import PlannedShift, closed_poles_errors, poles_errors
 from virtualcite.staffing.rota import (
     local_midnight,
     next_shifts,
@@ -49,21 +56,29 @@ def staff(username: str, role: Role, *, poles: Sequence[Pole] = (),
     return profile
 
 
+def open_every_day(pole: Pole) -> Pole:
+    """Open all day every day, as the demo's poles are: a shift's hours never clash with it."""
+    OpeningHours.objects.bulk_create(OpeningHours(pole=pole, weekday=day, opens=time(0, 0),
+                                                  closes=time(0, 0)) for day in range(7))
+    return pole
+
+
 @pytest.fixture
 def jobs() -> Pole:
-    return Pole.objects.create(slug="jobs", name="Trouver un emploi", name_en="Find a job", order=1)
+    return open_every_day(Pole.objects.create(slug="jobs", name="Trouver un emploi",
+                                              name_en="Find a job", order=1))
 
 
 @pytest.fixture
 def training() -> Pole:
-    return Pole.objects.create(slug="training", name="Trouver une formation",
-                               name_en="Find a training course", order=2)
+    return open_every_day(Pole.objects.create(slug="training", name="Trouver une formation",
+                                              name_en="Find a training course", order=2))
 
 
 @pytest.fixture
 def business() -> Pole:
-    return Pole.objects.create(slug="business", name="Créer son activité",
-                               name_en="Start your own business", order=3)
+    return open_every_day(Pole.objects.create(slug="business", name="Créer son activité",
+                                              name_en="Start your own business", order=3))
 
 
 @pytest.fixture
@@ -175,6 +190,29 @@ def test_the_form_refuses_a_foreign_pole_and_a_double_booking_with_their_reasons
         assert form.non_field_errors() == [
             "Camille is already planned from 09:00 to 13:00 that day."]
     assert PlannedShift.objects.count() == 1
+
+
+def test_the_form_refuses_a_pole_closed_for_the_whole_shift(camille: StaffProfile,
+                                                             jobs: Pole) -> None:
+    """Mondays 14:00-18:00 only, and closed on one Monday: a morning shift there, or any shift
+    that Monday, would be offered nobody; an afternoon that meets the hours is fine."""
+    jobs.opening_hours.all().delete()
+    OpeningHours.objects.create(pole=jobs, weekday=MONDAY.weekday(), opens=time(14, 0),
+                                closes=time(18, 0))
+    ClosedDate.objects.create(pole=jobs, day=MONDAY + timedelta(days=7))
+
+    def form(day: date, starts: str, ends: str) -> PlannedShiftForm:
+        return PlannedShiftForm({"counsellor": camille.pk, "poles": [jobs.pk],
+                                 "day": day.isoformat(), "starts": starts, "ends": ends})
+
+    with translation.override("en"):
+        morning = form(MONDAY, "09:00", "14:00")  # ends as the pole opens
+        assert not morning.is_valid()
+        assert morning.errors["poles"] == [
+            "Find a job: closed for the whole of this shift, so nobody would be offered there."]
+        assert not form(MONDAY + timedelta(days=7), "14:00", "18:00").is_valid()
+    assert form(MONDAY, "12:00", "15:00").is_valid()
+    assert PlannedShift.objects.count() == 0
 
 
 def test_the_form_refuses_a_day_outside_the_rotas_range(camille: StaffProfile,
@@ -566,6 +604,8 @@ def test_the_demo_plans_this_week_and_next_for_its_counsellors_once() -> None:
         shift.full_clean()  # every demo shift keeps every rule
         assert shift.poles.exists()
         assert poles_errors(counsellor=shift.counsellor, poles=shift.poles.all()) == []
+        assert closed_poles_errors(poles=shift.poles.all(), starts_at=shift.starts_at,
+                                   ends_at=shift.ends_at) == []
 
 
 def test_the_demo_leaves_a_shift_a_manager_planned() -> None:

@@ -10,7 +10,7 @@ no row locks (and one writer at a time).
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, time
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -18,7 +18,7 @@ from django.db import connection, connections, transaction
 from django.utils import translation
 
 from tests.waiting import wait_for
-from virtualcite.models import Pole, Role, StaffProfile
+from virtualcite.models import OpeningHours, Pole, Role, StaffProfile
 from virtualcite.staffing.forms import PlannedShiftForm
 from virtualcite.staffing.models import PlannedShift
 
@@ -45,6 +45,8 @@ def waiting_on_a_lock() -> bool:
 
 def test_a_second_overlapping_shift_saved_at_the_same_moment_is_refused() -> None:
     pole = Pole.objects.create(slug="jobs", name="Trouver un emploi", name_en="Find a job")
+    OpeningHours.objects.create(pole=pole, weekday=MONDAY.weekday(), opens=time(8, 0),
+                                closes=time(18, 0))
     user = User.objects.create_user(username="camille", password="not-used")
     user.groups.set([Group.objects.get(name=Role.COUNSELLOR.value)])
     camille = StaffProfile.objects.create(user=user, display_name="Camille")

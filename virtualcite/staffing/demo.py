@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from virtualcite.models import Pole
 from virtualcite.roles import counsellor_profiles
 from virtualcite.staffing.models import PlannedShift
 from virtualcite.staffing.rota import WEEK_DAYS, local_midnight, week_start
@@ -27,27 +28,27 @@ def load_rota_demo(*, today: date) -> None:
     monday = week_start(today)
     days = [monday + timedelta(days=offset) for offset in range(2 * WEEK_DAYS)]
     counsellors = list(counsellor_profiles().filter(is_demo=True).order_by("user__username")
-                       .prefetch_related("poles"))
+                       .prefetch_related("poles__opening_hours", "poles__closed_dates"))
     planned = list(PlannedShift.objects.filter(
         counsellor__in=counsellors, starts_at__gte=local_midnight(days[0]),
         starts_at__lt=local_midnight(days[-1] + timedelta(days=1))))
-    new: list[PlannedShift] = []
+    new: list[tuple[PlannedShift, list[Pole]]] = []
     for rank, counsellor in enumerate(counsellors):
-        if not counsellor.poles.all():
-            continue
         theirs = [shift for shift in planned if shift.counsellor_id == counsellor.pk]
         for day in days:
             if (day.weekday() + rank) % WEEK_DAYS >= WEEK_DAYS - DAYS_OFF:
                 continue
             start, end = _span(day, rank)
-            if not any(shift.starts_at < end and shift.ends_at > start for shift in theirs):
-                new.append(PlannedShift(counsellor=counsellor, starts_at=start, ends_at=end))
-    created = PlannedShift.objects.bulk_create(new)
-    poles = {counsellor.pk: list(counsellor.poles.all()) for counsellor in counsellors}
+            # Only the poles open then, as the rota's form requires (closed_poles_errors).
+            poles = [pole for pole in counsellor.poles.all() if pole.is_open_during(start, end)]
+            if poles and not any(shift.starts_at < end and shift.ends_at > start
+                                 for shift in theirs):
+                new.append((PlannedShift(counsellor=counsellor, starts_at=start, ends_at=end),
+                            poles))
+    PlannedShift.objects.bulk_create(shift for shift, _poles in new)  # sets each one's pk
     through = PlannedShift.poles.through
-    through.objects.bulk_create(
-        through(plannedshift_id=shift.pk, pole_id=pole.pk)
-        for shift in created for pole in poles[shift.counsellor_id])
+    through.objects.bulk_create(through(plannedshift_id=shift.pk, pole_id=pole.pk)
+                                for shift, poles in new for pole in poles)
 
 
 def _span(day: date, rank: int) -> tuple[datetime, datetime]:

@@ -19,7 +19,12 @@ from django.utils.translation import gettext_lazy as _
 
 from virtualcite.models import Pole, StaffProfile
 from virtualcite.roles import counsellor_profiles
-from virtualcite.staffing.models import PlannedShift, lock_counsellor, poles_errors
+from virtualcite.staffing.models import (
+    PlannedShift,
+    closed_poles_errors,
+    lock_counsellor,
+    poles_errors,
+)
 from virtualcite.staffing.rota import FIRST_DAY, LAST_DAY
 
 MIDNIGHT = time(0, 0)
@@ -83,6 +88,9 @@ class PlannedShiftForm(forms.ModelForm):
             lock_counsellor(counsellor.pk)
         if counsellor is not None and poles is not None:
             errors = poles_errors(counsellor=counsellor, poles=poles)
+            if self.instance.starts_at is not None and self.instance.ends_at is not None:
+                errors += closed_poles_errors(poles=poles, starts_at=self.instance.starts_at,
+                                              ends_at=self.instance.ends_at)
             if errors:
                 self.add_error("poles", ValidationError(errors))
         return cleaned

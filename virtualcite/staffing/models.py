@@ -112,3 +112,15 @@ def poles_errors(*, counsellor: StaffProfile, poles: Iterable[Pole]) -> list[Val
         _("%(poles)s: not among the poles of %(name)s (their profile's)."), code="foreign_pole",
         params={"name": counsellor.display_name,
                 "poles": ", ".join(pole.display_name for pole in foreign)})]
+
+
+def closed_poles_errors(*, poles: Iterable[Pole], starts_at: datetime,
+                        ends_at: datetime) -> list[ValidationError]:
+    """A pole closed for the whole span (its weekly hours, a closed date) would offer the
+    counsellor nobody: planning them there is a mistake, not a shift."""
+    closed = [pole for pole in poles if not pole.is_open_during(starts_at, ends_at)]
+    if not closed:
+        return []
+    return [ValidationError(
+        _("%(poles)s: closed for the whole of this shift, so nobody would be offered there."),
+        code="pole_closed", params={"poles": ", ".join(pole.display_name for pole in closed)})]

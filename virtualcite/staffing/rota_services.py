@@ -11,14 +11,19 @@ from django.utils import timezone
 
 from virtualcite.models import Pole
 from virtualcite.roles import counsellor_profiles
-from virtualcite.staffing.models import PlannedShift, lock_counsellor, poles_errors
+from virtualcite.staffing.models import (
+    PlannedShift,
+    closed_poles_errors,
+    lock_counsellor,
+    poles_errors,
+)
 from virtualcite.staffing.rota import WEEK_DAYS, local_midnight, week_start
 
 
 @dataclass(frozen=True)
 class WeekCopy:
     copied: int
-    skipped: int  # would break a rule now: a double booking, a pole or a role lost since
+    skipped: int  # would break a rule now: a double booking, a pole closed, lost or a role
 
 
 def rota_week_copy(*, onto: date) -> WeekCopy:
@@ -55,7 +60,9 @@ def _valid(shift: PlannedShift, poles: list[Pole]) -> bool:
         shift.clean()
     except ValidationError:
         return False
-    return not poles_errors(counsellor=shift.counsellor, poles=poles)
+    return not (poles_errors(counsellor=shift.counsellor, poles=poles)
+                or closed_poles_errors(poles=poles, starts_at=shift.starts_at,
+                                       ends_at=shift.ends_at))
 
 
 def _week_later(moment: datetime) -> datetime:
