@@ -47,5 +47,6 @@ def test_the_idle_socket_benchmark_reports_each_count() -> None:
 def test_the_storm_benchmark_brings_every_socket_back_to_its_place() -> None:
     output = run_bench("bench.sockets", "storm", "--sockets", "10")
     [row] = table_rows(output, "10")
-    # sockets, signal, serving, all back, half back, back, resumed, lost, refused, load
+    # sockets, signal, serving, all back, half back, back, resumed, lost, refused, server CPU,
+    # pages CPU, load
     assert row[5:8] == ["10", "10", "0"], output
