@@ -210,13 +210,30 @@ class ComposeStack:
                      timeout=180, check=False)
 
 
+PROJECT_PREFIX = "virtualcite-test-"
+
+
+def remove_leftovers() -> None:
+    """Take down what an interrupted run left (containers, the network, the volume): the
+    network's fixed range would make the next `up` fail."""
+    labels = _run("docker", "ps", "--all", "--format",
+                  '{{.Label "com.docker.compose.project"}}').stdout.split()
+    networks = _run("docker", "network", "ls", "--format",
+                    '{{.Label "com.docker.compose.project"}}').stdout.split()
+    for project in sorted({*labels, *networks}):
+        if project.startswith(PROJECT_PREFIX):
+            _run("docker", "compose", "--project-name", project, "down", "--volumes",
+                 "--remove-orphans", "--timeout", "1", timeout=180, check=False)
+
+
 @contextlib.contextmanager
 def compose_stack(directory: Path, overlays: tuple[str, ...] = ()) -> Iterator[ComposeStack]:
     """The stand-ins built, the stack up and healthy; taken down with its volume afterwards.
     One at a time: compose.yaml fixes its network's range."""
+    remove_leftovers()
     build_stand_ins()
     env_file, token = environment_file(directory)
-    stack = ComposeStack(project=f"virtualcite-test-{secrets.token_hex(3)}", port=free_port(),
+    stack = ComposeStack(project=f"{PROJECT_PREFIX}{secrets.token_hex(3)}", port=free_port(),
                          env_file=env_file, operator_token=token, overlays=overlays)
     try:
         stack.up()

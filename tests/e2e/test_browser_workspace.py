@@ -261,9 +261,12 @@ def test_after_a_reload_and_an_invitation_one_conversation_shows_at_a_time_in_fr
     expect(tabs(hugo)).to_have_count(2)
     one_panel_shows_the_selected_tab(hugo)
     expect(hugo.locator("#sound-switch")).to_be_checked()
+    # The browser keeps the reloaded page silent until a gesture, and the page says so.
+    expect(hugo.locator("#sound-hint")).to_be_visible()
     expect(hugo.locator("#conversation-tabs .unread")).to_have_count(0)  # "earlier messages..."
     tabs(hugo).nth(1).click()
     one_panel_shows_the_selected_tab(hugo)
+    expect(hugo.locator("#sound-hint")).to_be_hidden()
 
     # A colleague, whose status reads in French, is invited into the first conversation.
     sofia = desk_page(browser, served, "sofia", ["change-career"], capacity=2, locale="fr-FR")

@@ -33,7 +33,7 @@ class FakeAudio {
 }
 
 function desk({ storage = new FakeStorage(), hidden = false, permission = "granted",
-                answer = "granted", audio = new FakeAudio() } = {}) {
+                answer = "granted", audio = new FakeAudio(), activated = () => true } = {}) {
   const seen = { titles: [], shown: [], requested: 0, audioMade: 0 };
   const env = {
     baseTitle: "Counsellor desk",
@@ -41,6 +41,7 @@ function desk({ storage = new FakeStorage(), hidden = false, permission = "grant
     storage,
     hidden: () => hidden,
     audioContext: () => { seen.audioMade += 1; return audio; },
+    activated,
     notifications: {
       permission: () => permission,
       request: async () => { seen.requested += 1; permission = answer; return answer; },
@@ -142,4 +143,16 @@ test("a browser without notifications keeps the switch off", async () => {
   env.notifications = null;
   assert.equal(await attention.setNotifications(true), false);
   assert.equal(attention.notifying, false);
+});
+
+
+test("after a reload with the sound on, the page says a click is needed until one happens", () => {
+  const storage = new FakeStorage({ [SOUND_KEY]: "on" });
+  let clicked = false;
+  const { attention } = desk({ storage, activated: () => clicked });
+  assert.equal(attention.soundWaitsForGesture, true);
+  clicked = true;
+  assert.equal(attention.soundWaitsForGesture, false);
+  const quiet = desk({ activated: () => false }); // the sound off: nothing to wait for
+  assert.equal(quiet.attention.soundWaitsForGesture, false);
 });

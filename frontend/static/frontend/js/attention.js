@@ -62,6 +62,7 @@ export class Attention {
   /**
    * @param {{baseTitle: string, setTitle: (title: string) => void, storage: Storage | null,
    *   hidden: () => boolean, audioContext: () => (AudioContext | null),
+   *   activated: () => boolean,
    *   notifications: null | {permission: () => string, request: () => Promise<string>,
    *                          show: (title: string, tag: string) => void}}} env
    */
@@ -113,6 +114,12 @@ export class Attention {
   /** A gesture in the page: the moment a suspended audio context may start. */
   unlock() {
     if (this.sound) this.context();
+  }
+
+  /** The sound is on but the browser keeps it silent: no gesture in this page yet (a reload
+   * starts without one), so the counsellor must be told to click once or miss the chime. */
+  get soundWaitsForGesture() {
+    return this.sound && !this.env.activated();
   }
 
   /** The sound switch (a gesture): remembered; turned on, it plays the chime as a sample. */

@@ -61,6 +61,7 @@ const ui = {
   soundSwitch: $("sound-switch"),
   notifySwitch: $("notify-switch"),
   notifyHint: $("notify-hint"),
+  soundHint: $("sound-hint"),
 };
 
 const poleNames = new Map(data.poles.map((pole) => [pole.slug, pole.name]));
@@ -127,6 +128,8 @@ const attention = new Attention({
     const Context = window.AudioContext || window.webkitAudioContext;
     return Context ? new Context() : null;
   },
+  // A browser that cannot say (no User Activation API) is not claimed to be silent.
+  activated: () => !navigator.userActivation || navigator.userActivation.hasBeenActive,
   notifications: "Notification" in window ? {
     permission: () => Notification.permission,
     request: () => Notification.requestPermission(),
@@ -153,17 +156,29 @@ function renderNotifyHint() {
   ui.notifySwitch.disabled = !("Notification" in window) || Notification.permission === "denied";
 }
 
+function renderSoundHint() {
+  show(ui.soundHint, attention.soundWaitsForGesture);
+}
+
 ui.soundSwitch.checked = attention.sound;
 ui.notifySwitch.checked = attention.notifying;
 renderNotifyHint();
-ui.soundSwitch.addEventListener("change", () => attention.setSound(ui.soundSwitch.checked));
+renderSoundHint();
+ui.soundSwitch.addEventListener("change", () => {
+  attention.setSound(ui.soundSwitch.checked);
+  renderSoundHint();
+});
 ui.notifySwitch.addEventListener("change", async () => {
   // The browser's permission is asked here only: on the counsellor's own gesture.
   ui.notifySwitch.checked = await attention.setNotifications(ui.notifySwitch.checked);
   renderNotifyHint();
 });
 for (const gesture of ["pointerdown", "keydown"]) {
-  document.addEventListener(gesture, () => attention.unlock(), { once: true, capture: true });
+  document.addEventListener(gesture, () => {
+    attention.unlock();
+    // After the gesture's own activation, which the browser records once this event is done.
+    setTimeout(renderSoundHint, 0);
+  }, { once: true, capture: true });
 }
 
 // --- panes ------------------------------------------------------------------------------------
