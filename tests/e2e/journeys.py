@@ -43,6 +43,13 @@ async def counsellor_on(server: Site, username: str, poles: list[str] | None = N
                         capacity: int = 2) -> WsClient:
     """A logged-in counsellor's desk, on shift for ``poles`` when given."""
     cookie = await asyncio.to_thread(login_cookie, server.url, username)
+    return await desk_of(server, cookie, poles, capacity=capacity)
+
+
+async def desk_of(server: Site, cookie: str, poles: list[str] | None = None, *,
+                  capacity: int = 2) -> WsClient:
+    """The desk of the counsellor whose session is ``cookie``, on shift for ``poles`` when
+    given."""
     client = await WsClient.open(f"{server.ws_url}/ws/counsellor/", origin=server.url,
                                  cookie=cookie)
     await client.send(type="hello")

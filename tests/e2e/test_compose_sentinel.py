@@ -23,6 +23,7 @@ from tests.e2e.journeys import (
     accept_offer,
     closing,
     deliver,
+    desk_of,
     place_of,
     visitor_on,
 )
@@ -74,13 +75,8 @@ async def test_the_desk_survives_the_kill_of_the_redis_primary_container(
     cookie = await asyncio.to_thread(stack.counsellor_cookie)
     clients: list[WsClient] = []
     async with closing(clients):
-        counsellor = await WsClient.open(f"{stack.ws_url}/ws/counsellor/", origin=stack.url,
-                                         cookie=cookie)
+        counsellor = await desk_of(stack, cookie, [POLE], capacity=1)
         clients.append(counsellor)
-        await counsellor.send(type="hello")
-        await counsellor.expect("staff_welcome")
-        await counsellor.send(type="shift_start", poles=[POLE], capacity=1)
-        await counsellor.expect("staff_state")
         talking, _ = await joined(stack)
         clients.append(talking)
         conversation = await accept_offer(counsellor, talking)

@@ -27,7 +27,14 @@ import pytest
 import websockets
 
 from tests.compose_stack import ComposeStack, compose_stack, unavailable
-from tests.e2e.journeys import accept_offer, closing, drained, exchange, visitor_on
+from tests.e2e.journeys import (
+    accept_offer,
+    closing,
+    desk_of,
+    drained,
+    exchange,
+    visitor_on,
+)
 from tests.e2e.ws_client import WsClient
 
 pytestmark = [pytest.mark.compose, pytest.mark.timeout(1500)]
@@ -126,13 +133,8 @@ async def test_a_conversation_through_nginx_survives_the_kill_of_a_replica(
     clients: list[WsClient] = []
     async with closing(clients):
         # least_conn sends the second socket to the replica the first did not take.
-        counsellor = await WsClient.open(f"{stack.ws_url}/ws/counsellor/", origin=stack.url,
-                                         cookie=cookie)
+        counsellor = await desk_of(stack, cookie, [POLE])
         clients.append(counsellor)
-        await counsellor.send(type="hello")
-        await counsellor.expect("staff_welcome")
-        await counsellor.send(type="shift_start", poles=[POLE], capacity=2)
-        await counsellor.expect("staff_state")
         guest = await visitor_on(stack)
         clients.append(guest)
         await guest.send(type="join", pole=POLE)
