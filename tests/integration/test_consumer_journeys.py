@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from typing import Any
 
 import pytest
 
+from chat import services
 from chat.presence import presence
 from chat.runtime import desk_runtime
 from tests.integration.desk_client import DeskClient
 from tests.integration.test_consumers import counsellor, visitor
 from virtualcite.realtime.messages import FrameMessage
 from virtualcite.realtime.protocol import CloseCode
+from virtualcite.realtime.store.errors import StoreUnavailable
 
 pytestmark = pytest.mark.usefixtures("live_desk")
 
@@ -92,6 +96,42 @@ async def test_a_socket_that_never_says_hello_is_closed(monkeypatch) -> None:
     silent = DeskClient("/ws/visitor/")
     await silent.connect()
     assert (await silent.communicator.receive_output(timeout=2))["code"] == CloseCode.HELLO_TIMEOUT
+
+
+async def test_a_hello_the_desk_is_slow_to_answer_is_not_taken_for_silence(monkeypatch) -> None:
+    """Under a reconnect storm a resume can wait longer than the hello timeout: the client
+    said hello in time, so it gets its welcome instead of a 4008 close."""
+    monkeypatch.setattr("virtualcite.realtime.socket.HELLO_TIMEOUT_SECONDS", 0.2)
+    answer = services.visitor_hello
+
+    async def slow_hello(*, token: str | None) -> Any:
+        await asyncio.sleep(0.6)  # three timeouts' worth
+        return await answer(token=token)
+
+    monkeypatch.setattr(services, "visitor_hello", slow_hello)
+    guest = DeskClient("/ws/visitor/")
+    await guest.connect()
+    await guest.send(type="hello", token=None)
+    await guest.expect("welcome", timeout=3)
+    await guest.send(type="ping")
+    await guest.expect("pong")
+    await guest.close()
+
+
+async def test_a_refused_hello_leaves_the_client_another_timeout_to_say_it_again(
+        monkeypatch) -> None:
+    monkeypatch.setattr("virtualcite.realtime.socket.HELLO_TIMEOUT_SECONDS", 0.2)
+
+    async def unavailable(*, token: str | None) -> Any:
+        raise StoreUnavailable("the desk's store is away")
+
+    monkeypatch.setattr(services, "visitor_hello", unavailable)
+    guest = DeskClient("/ws/visitor/")
+    await guest.connect()
+    await guest.send(type="hello", token=None)
+    assert (await guest.expect("error"))["code"] == "service_unavailable"
+    # Nothing more from the client: closed a timeout after the refused hello.
+    assert (await guest.communicator.receive_output(timeout=2))["code"] == CloseCode.HELLO_TIMEOUT
 
 
 async def test_a_lost_counsellor_puts_the_visitor_back_at_the_head_of_the_queue() -> None:

@@ -98,9 +98,13 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
         self.violations = ViolationCounter()
         self.greeted = False
         self.groups_joined: set[str] = set()
+        self._arm_hello_timer()
+        await super().websocket_connect(message)
+
+    def _arm_hello_timer(self) -> None:
+        """HELLO_TIMEOUT_SECONDS for the client to send a `hello` (docs/protocol.md)."""
         self.hello_timer = asyncio.get_running_loop().call_later(
             HELLO_TIMEOUT_SECONDS, lambda: asyncio.ensure_future(self._close_if_silent()))
-        await super().websocket_connect(message)
 
     async def disconnect(self, code: int) -> None:
         if self.close_code is None:  # a client that does not answer our close is dropped
@@ -249,6 +253,11 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
         if frame.type != "hello" and not self.greeted:
             await self.send_error(HelloFirst, frame_type=frame.type)
             return
+        if frame.type == "hello" and not self.greeted:
+            # It was sent: however long the desk takes to answer, the client was not silent.
+            # Counting that time closed every socket of a reconnect storm whose resumes queued
+            # past the timeout, and their retries queued more (docs/benchmarks.md, the storm).
+            self.hello_timer.cancel()
         handler: Handler = getattr(self, "on_" + frame.type)
         started = time.monotonic()
         try:
@@ -267,6 +276,8 @@ class RealtimeSocket(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels:
             waited = time.monotonic() - started
             if waited > 1.0 / FRAMES_PER_SECOND:  # held up: what arrived meanwhile is owed
                 self.bucket.held_up(waited)
+            if frame.type == "hello" and not self.greeted and not self.closed:
+                self._arm_hello_timer()  # refused (service_unavailable): time for another
 
     async def _violation(self, refusal: Refusal) -> None:
         await self.send_error(refusal.refusal, frame_type=refusal.frame_type,
