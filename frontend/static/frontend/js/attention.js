@@ -116,8 +116,9 @@ export class Attention {
     if (this.sound) this.context();
   }
 
-  /** The sound is on but the browser keeps it silent: no gesture in this page yet (a reload
-   * starts without one), so the counsellor must be told to click once or miss the chime. */
+  /** The sound is on but the browser keeps it silent: no gesture in this page yet (a reload or
+   * a new tab starts without one), so the counsellor must be told to click once or miss the
+   * chime. */
   get soundWaitsForGesture() {
     return this.sound && !this.env.activated();
   }
