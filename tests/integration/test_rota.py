@@ -345,6 +345,18 @@ def test_copying_skips_a_pole_or_a_role_lost_since(
     assert (result.copied, result.skipped) == (0, 2)
 
 
+def test_copying_skips_a_shift_on_a_pole_closed_that_day(
+        camille: StaffProfile, jobs: Pole, training: Pole) -> None:
+    tuesday, next_monday = MONDAY + timedelta(days=1), MONDAY + timedelta(days=7)
+    plan(camille, at(MONDAY, 9), at(MONDAY, 13), jobs)
+    plan(camille, at(tuesday, 9), at(tuesday, 13), jobs)
+    ClosedDate.objects.create(pole=jobs, day=next_monday, reason="Bank holiday")
+    result = rota_week_copy(onto=next_monday)
+    assert (result.copied, result.skipped) == (1, 1)
+    [copied] = PlannedShift.objects.filter(starts_at__gte=local_midnight(next_monday))
+    assert copied.starts_at == at(tuesday + timedelta(days=7), 9)
+
+
 def test_a_week_copied_across_a_clock_change_keeps_the_wall_clock(
         camille: StaffProfile) -> None:
     before = date(2031, 3, 24)  # Monday; Paris moves to summer time on Sunday 30 March 2031

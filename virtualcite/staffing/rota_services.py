@@ -23,7 +23,8 @@ from virtualcite.staffing.rota import WEEK_DAYS, local_midnight, week_start
 @dataclass(frozen=True)
 class WeekCopy:
     copied: int
-    skipped: int  # would break a rule now: a double booking, a pole closed, lost or a role
+    skipped: int  # would break a rule now: a double booking, a pole closed then, a pole
+    # or a role lost since
 
 
 def rota_week_copy(*, onto: date) -> WeekCopy:
@@ -34,7 +35,9 @@ def rota_week_copy(*, onto: date) -> WeekCopy:
     source = list(PlannedShift.objects
                   .filter(starts_at__gte=local_midnight(monday - timedelta(days=WEEK_DAYS)),
                           starts_at__lt=local_midnight(monday))
-                  .select_related("counsellor").prefetch_related("poles", "counsellor__poles"))
+                  .select_related("counsellor")
+                  .prefetch_related("poles__opening_hours", "poles__closed_dates",
+                                    "counsellor__poles"))
     counsellors = set(counsellor_profiles().values_list("pk", flat=True))
     copied = skipped = 0
     with transaction.atomic():
