@@ -172,3 +172,22 @@ async def place_of(server: Site, token: str) -> tuple[str, int | None]:
     finally:
         await page.close()
     return state["status"], state["position"]
+
+
+async def reconnected(server: Site, route: str, *, cookie: str | None = None,
+                      deadline: float) -> WsClient:
+    """A socket opened again as the page does after a drop (reconnect.js: 0.5 s, doubling),
+    until the monotonic `deadline`. A handshake can fail for a moment after a fault: nginx
+    still picking a replica that was killed (502 or 504 after its connect timeout), a server
+    whose channel layer is reconnecting to a Redis that restarted (500); the page tries
+    again, and so does this."""
+    delay = 0.5
+    while True:
+        try:
+            return await WsClient.open(f"{server.ws_url}{route}", origin=server.url,
+                                       cookie=cookie)
+        except (websockets.InvalidStatus, OSError, TimeoutError):
+            if time.monotonic() + delay > deadline:
+                raise
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 4.0)

@@ -24,7 +24,6 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-import websockets
 
 from tests.compose_stack import ComposeStack, compose_stack, unavailable
 from tests.e2e.journeys import (
@@ -33,6 +32,7 @@ from tests.e2e.journeys import (
     desk_of,
     drained,
     exchange,
+    reconnected,
     visitor_on,
 )
 from tests.e2e.ws_client import WsClient
@@ -77,24 +77,6 @@ async def replica_lost(clients: list[WsClient], *, timeout: float = 20) -> WsCli
         future.cancel()
     assert len(done) == 1, f"{len(done)} sockets ended: the two did not share the replicas"
     return waits[done.pop()]
-
-
-async def reconnected(stack: ComposeStack, route: str, *, cookie: str | None = None,
-                      deadline: float) -> WsClient:
-    """A socket opened again as the page does after a drop (reconnect.js: 0.5 s, doubling),
-    until the monotonic `deadline`. Right after a SIGKILL nginx may still pick the dead
-    replica: its connect times out (proxy_connect_timeout, 5 s) and the handshake can be
-    answered 502 or 504, as a page sees it, which simply tries again."""
-    delay = 0.5
-    while True:
-        try:
-            return await WsClient.open(f"{stack.ws_url}{route}", origin=stack.url,
-                                       cookie=cookie)
-        except (websockets.InvalidStatus, OSError, TimeoutError):
-            if time.monotonic() + delay > deadline:
-                raise
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 4.0)
 
 
 def test_the_stack_serves_healthy_unprivileged_replicas_behind_nginx(
